@@ -1,0 +1,106 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity tells a warning, which generation survives, from an error.
+type Severity int
+
+const (
+	// Warning marks a defect that whgen read past by a safe rule.
+	Warning Severity = iota
+	// Error marks a defect that stops generation.
+	Error
+)
+
+// Diagnostic is one problem found in a spec, located by file, line, column
+// and the JSON pointer of the offending value.
+type Diagnostic struct {
+	Severity Severity
+	File     string
+	Line     int // 1-based; 0 when the position is unknown
+	Column   int // 1-based; 0 when the position is unknown
+	Pointer  string
+	Message  string
+}
+
+// String formats d as "file:line:col: pointer: message", the form that
+// editors and CI annotations understand.
+func (d Diagnostic) String() string {
+	pointer := d.Pointer
+	if pointer == "" {
+		pointer = "/"
+	}
+	return fmt.Sprintf("%s:%d:%d: %s: %s", d.File, d.Line, d.Column, pointer, d.Message)
+}
+
+// Diagnostics is a list of problems in the order whgen found them.
+type Diagnostics []Diagnostic
+
+// HasErrors reports whether any diagnostic is an Error.
+func (ds Diagnostics) HasErrors() bool {
+	for _, d := range ds {
+		if d.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Sorted returns the diagnostics ordered by file, line, column and pointer,
+// so that output does not depend on the order of internal passes.
+func (ds Diagnostics) Sorted() Diagnostics {
+	out := append(Diagnostics(nil), ds...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Pointer < b.Pointer
+	})
+	return out
+}
+
+// DiagnosticsError is returned when a spec has problems that stop generation.
+type DiagnosticsError struct {
+	Diagnostics Diagnostics
+}
+
+func (e *DiagnosticsError) Error() string {
+	var b strings.Builder
+	for i, d := range e.Diagnostics {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(d.String())
+	}
+	return b.String()
+}
+
+// ErrNotSupported is wrapped by every NotSupportedError.
+var ErrNotSupported = errors.New("not supported")
+
+// NotSupportedError reports a construct that whgen cannot map to Go, with a
+// hint on what to change in the spec or the config.
+type NotSupportedError struct {
+	Pointer   string
+	Construct string
+	Hint      string
+}
+
+func (e *NotSupportedError) Error() string {
+	return fmt.Sprintf("%s: %s is not supported: %s", e.Pointer, e.Construct, e.Hint)
+}
+
+// Unwrap returns ErrNotSupported.
+func (e *NotSupportedError) Unwrap() error { return ErrNotSupported }
