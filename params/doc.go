@@ -1,0 +1,163 @@
+// Package params serialises and parses OpenAPI 3 parameters in path,
+// query, header and cookie, in every style that OpenAPI 3.1 defines.
+// Servers and clients that whgen generates call it with values that are
+// already typed, so the generated code stays short. The package uses only
+// the standard library.
+//
+// # Usage
+//
+// Generated code keeps one Spec per parameter and calls its methods:
+//
+//	var idsParam = params.Spec{Name: "ids", In: params.InQuery, Explode: true}
+//
+//	// Server: read and convert.
+//	items, present, err := idsParam.Array(r)
+//	if err != nil {
+//		return err
+//	}
+//	if !present {
+//		return idsParam.Missing() // only when the parameter is required
+//	}
+//	ids, err := params.ParseItems(items, idsParam.ParseInt64)
+//
+//	// Client: serialise into a query string.
+//	texts := params.FormatItems(ids, func(n int64) string { return strconv.FormatInt(n, 10) })
+//	query, err := idsParam.AppendArray(nil, texts)
+//
+// Spec.Primitive, Spec.Array and Spec.Object return text before type
+// conversion: a string, a []string, or a []Property in request order. Their
+// present result tells an absent parameter from an empty one. Spec.ParseInt32,
+// ParseInt64, ParseFloat32, ParseFloat64, ParseBool, ParseDateTime and
+// ParseDate convert that text. AppendPrimitive, AppendArray and
+// AppendObject build the wire form for a client, and DecodeJSON and
+// AppendJSON handle parameters described with "content: application/json".
+// Every error is an *Error that names the parameter and its location, so a
+// server can answer 400 with its message.
+//
+// # Wire forms
+//
+// The table shows each style for a parameter named color with the string
+// "blue", the array ["blue","black","brown"] and the object
+// {"R":100,"G":200,"B":150}, as in the OpenAPI 3.1.1 style examples.
+// Path and query forms are shown percent-encoded, as they travel.
+//
+//	style           explode  string       array                               object
+//	simple          false    blue         blue,black,brown                    R,100,G,200,B,150
+//	simple          true     blue         blue,black,brown                    R=100,G=200,B=150
+//	label           false    .blue        .blue,black,brown                   .R,100,G,200,B,150
+//	label           true     .blue        .blue.black.brown                   .R=100.G=200.B=150
+//	matrix          false    ;color=blue  ;color=blue,black,brown             ;color=R,100,G,200,B,150
+//	matrix          true     ;color=blue  ;color=blue;color=black;color=brown ;R=100;G=200;B=150
+//	form            false    color=blue   color=blue,black,brown              color=R,100,G,200,B,150
+//	form            true     color=blue   color=blue&color=black&color=brown  R=100&G=200&B=150
+//	spaceDelimited  false    -            color=blue%20black%20brown          color=R%20100%20G%20200%20B%20150
+//	pipeDelimited   false    -            color=blue%7Cblack%7Cbrown          color=R%7C100%7CG%7C200%7CB%7C150
+//	deepObject      true     -            -                                   color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150
+//
+// Simple, label and matrix serve path parameters, and simple also serves
+// headers. Form serves query and cookie parameters. In a Cookie header the
+// exploded forms are separate cookies, "color=blue; color=black", and the
+// exploded object is "R=100; G=200; B=150".
+//
+// OpenAPI 3.1.0 showed non-exploded label arrays as ".blue.black.brown".
+// Version 3.1.1 corrected that to the comma form of RFC 6570, which is
+// what this package writes and reads.
+//
+// # Percent-encoding
+//
+// Path, query and cookie values are percent-encoded as RFC 6570 simple
+// expansion does: every byte outside the RFC 3986 unreserved set (letters,
+// digits, "-", ".", "_", "~") becomes %XX, with UTF-8 for non-ASCII text.
+// Separators are written bare, so an item "a,b" travels as "a%2Cb".
+// Label values also encode ".", which RFC 6570 leaves bare, so that a dot
+// inside an item is not read as the exploded-label separator. Space and
+// pipe separators are written as %20 and %7C, because RFC 3986 allows
+// neither bare in a URL.
+//
+// A query parameter with AllowReserved keeps the RFC 3986 reserved
+// characters and existing %XX triples of its values, following RFC 6570
+// reserved expansion. It still encodes "#", "[" and "]", which a query
+// cannot hold, and "&", "=" and "+", which form encoding gives a meaning.
+// A value that contains "%41" therefore arrives as "A".
+//
+// Header values are neither encoded nor decoded, because HTTP field values
+// take any visible ASCII character and most clients send them as they are.
+// A value with a control character other than tab is rejected when it is
+// serialised.
+//
+// When reading, query strings are decoded as form data, where "+" is a
+// space. Path segments and cookies are decoded with "+" kept as a plus
+// sign. The serialisers always write "+" as %2B.
+//
+// # Splitting and decoding
+//
+// A parser meets two kinds of client: those that follow RFC 6570 and write
+// "a%2Cb,c" for ["a,b","c"], and those that encode the whole joined list
+// and write "a%2Cb%2Cc" for ["a","b","c"]. To serve both, a delimited
+// value that contains a bare separator is split before it is decoded,
+// which keeps "a%2Cb" as one item. A value without any bare separator is
+// decoded first and then split. The same rule applies to the "=" between
+// a property name and its value.
+//
+// Path values come from r.PathValue, which ServeMux has already
+// percent-decoded, so on its own it cannot tell "a%2Cb" from "a,b". When
+// r.Pattern holds the ServeMux pattern, the parser finds the matching
+// segment in r.URL.EscapedPath and checks that it decodes to r.PathValue,
+// and then splits the escaped segment by the rule above. With other
+// routers, or when the check fails, it splits the decoded value, and a
+// separator inside an item is lost. Values are never decoded twice, so a
+// segment "%2541" yields "%41".
+//
+// # Ambiguous values
+//
+// Some values have no unambiguous wire form in OpenAPI, and the parsers
+// read them as follows. Tests in this package hold each of these cases.
+//
+//   - A separator inside the only item of an array, or inside the only
+//     property of an exploded object: the wire text has no bare separator,
+//     so it is decoded and split. ["a,b"] comes back as ["a","b"].
+//   - Space and pipe inside spaceDelimited and pipeDelimited items: OpenAPI
+//     requires the separators to be percent-encoded, so they cannot differ
+//     from the same characters inside items. The value is decoded and then
+//     split at every space or pipe.
+//   - A comma inside header items, and "=" inside the property names of an
+//     exploded header object, because headers are not encoded. Spaces and
+//     tabs around header items are dropped.
+//   - An array with one empty item, [""], has the same non-exploded form
+//     as the empty array, and parses as the empty array. The same holds
+//     for label arrays when exploded.
+//   - An empty exploded array or object in a query or cookie has no wire
+//     form, so it is absent when read. An empty array in the simple style
+//     or in exploded matrix style is an empty path segment, and an empty
+//     label value is the segment ".", which ServeMux removes while cleaning
+//     the path. Neither reaches a handler.
+//   - An exploded Form object in a query or cookie shares the top-level
+//     names with the other parameters. Spec.Properties or Spec.Exclude
+//     decides which names belong to it.
+//   - DeepObject property names that contain "[" or "]", and nested keys
+//     such as "color[a][b]", are rejected.
+//
+// # Repetition and presence
+//
+// A query parameter that is not exploded must appear once. When it
+// appears twice, the parser returns an error rather than pick one. For a
+// cookie the first one wins, because browsers may send several cookies of
+// the same name for different paths, the most specific first. A header
+// that holds a primitive must have one field line. Array and object headers
+// may have several, which are joined with commas as RFC 9110 allows.
+//
+// A path parameter is present when its wildcard matched a non-empty
+// segment. A query or cookie parameter is present when its name appears,
+// even with an empty value. An exploded array is present when at least
+// one item appears, and an exploded Form object or a DeepObject when at
+// least one of its properties does.
+//
+// # Undefined combinations
+//
+// OpenAPI leaves some combinations undefined. This package reads and
+// writes spaceDelimited and pipeDelimited with explode true as exploded
+// Form, and DeepObject with explode false as DeepObject. It treats a
+// primitive in spaceDelimited or pipeDelimited as Form. Primitives and
+// arrays in DeepObject, and styles outside their locations, return an
+// error that wraps ErrUnsupported.
+package params

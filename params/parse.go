@@ -1,0 +1,372 @@
+package params
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Primitive returns the text of a primitive parameter of r: a string,
+// number, boolean or any other single value, before type conversion.
+// present is false when the request does not carry the parameter, and
+// then value is "" and err is nil. A present parameter can be empty.
+//
+// Path values come from r.PathValue, already percent-decoded by the
+// router. A label value loses its "." prefix, and a matrix value its
+// ";name=" prefix. Query and cookie values are percent-decoded, and in a
+// query "+" is a space. A query parameter that appears twice is an error.
+// Header values are returned as they are.
+func (s *Spec) Primitive(r *http.Request) (value string, present bool, err error) {
+	if err := s.check(); err != nil {
+		return "", false, err
+	}
+	switch s.In {
+	case InPath:
+		v := r.PathValue(s.Name)
+		if v == "" {
+			return "", false, nil
+		}
+		v, err = s.pathPrimitive(v)
+		return v, err == nil, err
+	case InHeader:
+		t, found, err := s.headerText(r, false)
+		return t.s, found, err
+	}
+	if s.style() == DeepObject {
+		return "", false, s.unsupportedShape("primitive")
+	}
+	t, found, err := s.singleValue(s.pairs(r))
+	if !found || err != nil {
+		return "", false, err
+	}
+	v, err := s.decode(t)
+	return v, err == nil, err
+}
+
+// pathPrimitive strips the style prefix from a decoded path value.
+func (s *Spec) pathPrimitive(v string) (string, error) {
+	switch s.style() {
+	case Label:
+		t, err := s.trimPrefix(text{s: v, enc: decoded}, '.')
+		return t.s, err
+	case Matrix:
+		t, err := s.trimPrefix(text{s: v, enc: decoded}, ';')
+		if err != nil {
+			return "", err
+		}
+		name, value, _ := strings.Cut(t.s, "=")
+		if name != s.Name {
+			return "", s.invalid("wrong matrix parameter name in", v, nil)
+		}
+		return value, nil
+	}
+	return v, nil
+}
+
+// Array returns the items of an array parameter of r, as text before
+// type conversion. present is false when the request does not carry the
+// parameter. A present but empty array is a non-nil empty slice.
+//
+// The package documentation lists the wire form of every style. Items are
+// percent-decoded except in headers, where the spaces around each item are
+// dropped instead.
+func (s *Spec) Array(r *http.Request) (items []string, present bool, err error) {
+	if err := s.check(); err != nil {
+		return nil, false, err
+	}
+	switch s.In {
+	case InPath:
+		t, found := s.pathText(r)
+		if !found {
+			return nil, false, nil
+		}
+		items, err = s.pathArray(t)
+		return items, err == nil, err
+	case InHeader:
+		t, found, err := s.headerText(r, true)
+		if !found || err != nil {
+			return nil, false, err
+		}
+		items, err = s.splitList(t, ',')
+		return items, err == nil, err
+	}
+	return s.pairArray(s.pairs(r))
+}
+
+// pathArray reads an array from a path segment.
+func (s *Spec) pathArray(t text) ([]string, error) {
+	switch s.style() {
+	case Label:
+		t, err := s.trimPrefix(t, '.')
+		if err != nil {
+			return nil, err
+		}
+		if s.Explode {
+			return s.splitList(t, '.')
+		}
+		return s.splitList(t, ',')
+	case Matrix:
+		if s.Explode {
+			return s.matrixExplodedArray(t)
+		}
+		value, err := s.matrixValue(t)
+		if err != nil {
+			return nil, err
+		}
+		return s.splitList(value, ',')
+	}
+	return s.splitList(t, ',')
+}
+
+// matrixExplodedArray reads ";name=a;name=b", where ";name" alone is an
+// empty item.
+func (s *Spec) matrixExplodedArray(t text) ([]string, error) {
+	t, err := s.trimPrefix(t, ';')
+	if err != nil {
+		return nil, err
+	}
+	items := make([]string, 0, strings.Count(t.s, ";")+1)
+	err = s.eachPart(t, ';', func(part text) error {
+		name, value, _, err := s.cutAssignment(part)
+		if err != nil {
+			return err
+		}
+		if name != s.Name {
+			return s.invalid("wrong matrix parameter name in", part.s, nil)
+		}
+		items = append(items, value)
+		return nil
+	})
+	return items, err
+}
+
+// pairArray reads an array from the query string or the cookies.
+func (s *Spec) pairArray(ps pairSource) ([]string, bool, error) {
+	style := s.style()
+	if style == DeepObject {
+		return nil, false, s.unsupportedShape("array")
+	}
+	if s.Explode {
+		items := []string{}
+		n, err := s.values(ps, func(value text) error {
+			item, err := s.decode(value)
+			items = append(items, item)
+			return err
+		})
+		if n == 0 || err != nil {
+			return nil, false, err
+		}
+		return items, true, nil
+	}
+	t, found, err := s.singleValue(ps)
+	if !found || err != nil {
+		return nil, false, err
+	}
+	items, err := s.splitList(t, listSeparator(style))
+	return items, err == nil, err
+}
+
+// listSeparator returns the byte between the items of a non-exploded
+// query or cookie value.
+func listSeparator(style Style) byte {
+	switch style {
+	case SpaceDelimited:
+		return ' '
+	case PipeDelimited:
+		return '|'
+	}
+	return ','
+}
+
+// Object returns the properties of an object parameter of r, in the order
+// of the request, as text before type conversion. present is false when
+// the request does not carry the parameter. A property name that appears
+// twice is an error.
+//
+// An exploded Form object takes its properties from the top-level query
+// keys or cookie names that s.Properties and s.Exclude select, so present
+// is false when none of them appears. A DeepObject is present when at
+// least one "name[property]" key appears. Nested keys such as
+// "name[a][b]" are an error, because OpenAPI leaves them undefined.
+func (s *Spec) Object(r *http.Request) (props []Property, present bool, err error) {
+	if err := s.check(); err != nil {
+		return nil, false, err
+	}
+	switch s.In {
+	case InPath:
+		t, found := s.pathText(r)
+		if !found {
+			return nil, false, nil
+		}
+		props, err = s.pathObject(t)
+		return props, err == nil, err
+	case InHeader:
+		t, found, err := s.headerText(r, true)
+		if !found || err != nil {
+			return nil, false, err
+		}
+		props, err = s.delimitedObject(t, ',', ',', false)
+		return props, err == nil, err
+	}
+	return s.pairObject(s.pairs(r))
+}
+
+// pathObject reads an object from a path segment.
+func (s *Spec) pathObject(t text) ([]Property, error) {
+	switch s.style() {
+	case Label:
+		t, err := s.trimPrefix(t, '.')
+		if err != nil {
+			return nil, err
+		}
+		return s.delimitedObject(t, ',', '.', false)
+	case Matrix:
+		if s.Explode {
+			t, err := s.trimPrefix(t, ';')
+			if err != nil {
+				return nil, err
+			}
+			return s.assignmentList(t, ';', true)
+		}
+		value, err := s.matrixValue(t)
+		if err != nil {
+			return nil, err
+		}
+		return s.pairList(value, ',')
+	}
+	return s.delimitedObject(t, ',', ',', false)
+}
+
+// delimitedObject reads "R,100,G,200" with separator sep when s is not
+// exploded, and "R=100,G=200" with separator explodedSep when it is.
+func (s *Spec) delimitedObject(t text, sep, explodedSep byte, bareName bool) ([]Property, error) {
+	if s.Explode {
+		return s.assignmentList(t, explodedSep, bareName)
+	}
+	return s.pairList(t, sep)
+}
+
+// pairObject reads an object from the query string or the cookies.
+func (s *Spec) pairObject(ps pairSource) ([]Property, bool, error) {
+	style := s.style()
+	switch {
+	case style == DeepObject:
+		return s.deepObject(ps)
+	case s.Explode:
+		return s.explodedObject(ps)
+	}
+	t, found, err := s.singleValue(ps)
+	if !found || err != nil {
+		return nil, false, err
+	}
+	props, err := s.pairList(t, listSeparator(style))
+	return props, err == nil, err
+}
+
+// explodedObject collects the pairs whose names s.Properties and
+// s.Exclude select.
+func (s *Spec) explodedObject(ps pairSource) ([]Property, bool, error) {
+	var props []Property
+	err := ps.each(func(rawName string, value text) error {
+		name, ok := ps.decodeName(rawName)
+		if !ok {
+			if s.Properties == nil {
+				return s.invalid("invalid percent-encoding in", rawName, nil)
+			}
+			return nil
+		}
+		if !s.selects(name) {
+			return nil
+		}
+		v, err := s.decode(value)
+		props = append(props, Property{Name: name, Value: v})
+		return err
+	})
+	if len(props) == 0 || err != nil {
+		return nil, false, err
+	}
+	return props, true, s.checkDuplicates(props)
+}
+
+// selects reports whether the pair name belongs to an exploded Form
+// object.
+func (s *Spec) selects(name string) bool {
+	if s.Properties != nil {
+		return slices.Contains(s.Properties, name)
+	}
+	return !slices.Contains(s.Exclude, name)
+}
+
+// deepObject collects the pairs named "name[property]".
+func (s *Spec) deepObject(ps pairSource) ([]Property, bool, error) {
+	var props []Property
+	err := ps.each(func(rawName string, value text) error {
+		name, ok := ps.decodeName(rawName)
+		if !ok || !strings.HasPrefix(name, s.Name) || !strings.HasPrefix(name[len(s.Name):], "[") {
+			return nil
+		}
+		prop, err := s.deepObjectProperty(name)
+		if err != nil {
+			return err
+		}
+		v, err := s.decode(value)
+		props = append(props, Property{Name: prop, Value: v})
+		return err
+	})
+	if len(props) == 0 || err != nil {
+		return nil, false, err
+	}
+	return props, true, s.checkDuplicates(props)
+}
+
+// deepObjectProperty returns the property in a key "name[property]".
+func (s *Spec) deepObjectProperty(key string) (string, error) {
+	inner, ok := strings.CutSuffix(key[len(s.Name)+1:], "]")
+	switch {
+	case !ok:
+		return "", s.invalid(`missing "]" in key`, key, nil)
+	case inner == "":
+		return "", s.invalid("empty property name in key", key, nil)
+	case strings.ContainsAny(inner, "[]"):
+		return "", s.invalid("nested property in key", key, nil)
+	}
+	return inner, nil
+}
+
+// trimPrefix removes the label or matrix prefix c from t.
+func (s *Spec) trimPrefix(t text, c byte) (text, error) {
+	if t.s == "" || t.s[0] != c {
+		return text{}, s.invalid(`missing "`+string(c)+`" prefix in`, t.s, nil)
+	}
+	return text{s: t.s[1:], enc: t.enc}, nil
+}
+
+// matrixValue returns the still encoded value of ";name=value", and an
+// empty text for ";name".
+func (s *Spec) matrixValue(t text) (text, error) {
+	rest, err := s.trimPrefix(t, ';')
+	if err != nil {
+		return text{}, err
+	}
+	rest, err = s.prepareSplit(rest, '=')
+	if err != nil {
+		return text{}, err
+	}
+	rawName, value, _ := strings.Cut(rest.s, "=")
+	name, err := s.decode(text{s: rawName, enc: rest.enc})
+	if err != nil {
+		return text{}, err
+	}
+	if name != s.Name {
+		return text{}, s.invalid("wrong matrix parameter name in", t.s, nil)
+	}
+	return text{s: value, enc: rest.enc}, nil
+}
+
+// check returns the Validate error when s is not a supported combination.
+func (s *Spec) check() error {
+	if s.Name != "" && s.styleAllowed() {
+		return nil
+	}
+	return s.Validate()
+}
