@@ -36,9 +36,10 @@ var (
 
 	// reservedQueryChars is the set for query values with allowReserved:
 	// the RFC 3986 reserved characters pass, except "#", "[" and "]",
-	// which RFC 3986 does not allow in a query, and "&", "=" and "+",
-	// which a form-encoded query string gives a meaning.
-	reservedQueryChars = newCharSet(":/?@!$'()*,;", "")
+	// which RFC 3986 does not allow in a query, "&", "=" and "+", which a
+	// form-encoded query string gives a meaning, and ";", which some
+	// servers still take for "&" and Go's http.Server logs a warning for.
+	reservedQueryChars = newCharSet(":/?@!$'()*,", "")
 )
 
 const upperHex = "0123456789ABCDEF"

@@ -1,5 +1,7 @@
 package params
 
+import "strings"
+
 // AppendPrimitive appends the wire form of a primitive value to dst and
 // returns the extended slice.
 //
@@ -7,9 +9,9 @@ package params
 // escaped path segment, with the label or matrix prefix. It belongs in the
 // escaped form of the URL path, for example in a URL string that is then
 // parsed, and never in url.URL.Path, which would encode each "%" again.
-// For a query parameter dst is a query string or a URL that ends with one.
-// The name=value pair is added after an "&" unless dst is empty or ends
-// with "?" or "&". For a header parameter the result is the field value,
+// For a query parameter dst is the query string built so far, without
+// the leading "?", and the name=value pair is added after an "&" unless
+// dst is empty. For a header parameter the result is the field value,
 // with no percent-encoding. For a cookie parameter the name=value pair is
 // added after "; " unless dst is empty, so that all cookie parameters
 // share one Cookie header, as RFC 6265 requires.
@@ -238,16 +240,13 @@ func (s *Spec) appendName(dst []byte, name string) []byte {
 // appendSeparator appends "&" or "; " before a query pair or a cookie when
 // dst already holds one.
 func (s *Spec) appendSeparator(dst []byte) []byte {
-	if s.In == InCookie {
-		if len(dst) > 0 {
-			dst = append(dst, "; "...)
-		}
+	switch {
+	case len(dst) == 0:
 		return dst
+	case s.In == InCookie:
+		return append(dst, "; "...)
 	}
-	if n := len(dst); n > 0 && dst[n-1] != '?' && dst[n-1] != '&' {
-		dst = append(dst, '&')
-	}
-	return dst
+	return append(dst, '&')
 }
 
 // appendValue appends an item, property name or value with the escaping
@@ -267,10 +266,15 @@ func (s *Spec) appendValue(dst []byte, v string) []byte {
 
 // finish checks a header value appended from start, the only wire form
 // that is not escaped, and returns dst cut back to start when it is
-// invalid.
+// invalid. It also encodes a simple-style path segment that is exactly
+// "." or "..", which routers would remove as a dot-segment.
 func (s *Spec) finish(dst []byte, start int) ([]byte, error) {
-	if s.In == InHeader && !validFieldValue(dst[start:]) {
-		return dst[:start], s.invalid("control character in header value", string(dst[start:]), nil)
+	wire := dst[start:]
+	switch {
+	case s.In == InHeader && !validFieldValue(wire):
+		return dst[:start], s.invalid("control character in header value", string(wire), nil)
+	case s.In == InPath && s.style() == Simple && (string(wire) == "." || string(wire) == ".."):
+		return append(dst[:start], strings.Repeat("%2E", len(wire))...), nil
 	}
 	return dst, nil
 }

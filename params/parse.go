@@ -80,17 +80,15 @@ func (s *Spec) Array(r *http.Request) (items []string, present bool, err error) 
 		if !found {
 			return nil, false, nil
 		}
-		items, err = s.pathArray(t)
-		return items, err == nil, err
+		return result(s.pathArray(t))
 	case InHeader:
 		t, found, err := s.headerText(r, true)
 		if !found || err != nil {
 			return nil, false, err
 		}
-		items, err = s.splitList(t, ',')
-		return items, err == nil, err
+		return result(s.splitList(t, ','))
 	}
-	return s.pairArray(s.pairs(r))
+	return resultPresent(s.pairArray(s.pairs(r)))
 }
 
 // pathArray reads an array from a path segment.
@@ -127,7 +125,7 @@ func (s *Spec) matrixExplodedArray(t text) ([]string, error) {
 	}
 	items := make([]string, 0, strings.Count(t.s, ";")+1)
 	err = s.eachPart(t, ';', func(part text) error {
-		name, value, _, err := s.cutAssignment(part)
+		name, value, _, err := s.cutAssignment(part, true)
 		if err != nil {
 			return err
 		}
@@ -163,7 +161,7 @@ func (s *Spec) pairArray(ps pairSource) ([]string, bool, error) {
 		return nil, false, err
 	}
 	items, err := s.splitList(t, listSeparator(style))
-	return items, err == nil, err
+	return items, true, err
 }
 
 // listSeparator returns the byte between the items of a non-exploded
@@ -198,17 +196,15 @@ func (s *Spec) Object(r *http.Request) (props []Property, present bool, err erro
 		if !found {
 			return nil, false, nil
 		}
-		props, err = s.pathObject(t)
-		return props, err == nil, err
+		return result(s.pathObject(t))
 	case InHeader:
 		t, found, err := s.headerText(r, true)
 		if !found || err != nil {
 			return nil, false, err
 		}
-		props, err = s.delimitedObject(t, ',', ',', false)
-		return props, err == nil, err
+		return result(s.delimitedObject(t, ',', ',', false))
 	}
-	return s.pairObject(s.pairs(r))
+	return resultPresent(s.pairObject(s.pairs(r)))
 }
 
 // pathObject reads an object from a path segment.
@@ -260,7 +256,7 @@ func (s *Spec) pairObject(ps pairSource) ([]Property, bool, error) {
 		return nil, false, err
 	}
 	props, err := s.pairList(t, listSeparator(style))
-	return props, err == nil, err
+	return props, true, err
 }
 
 // explodedObject collects the pairs whose names s.Properties and
@@ -348,10 +344,6 @@ func (s *Spec) matrixValue(t text) (text, error) {
 	if err != nil {
 		return text{}, err
 	}
-	rest, err = s.prepareSplit(rest, '=')
-	if err != nil {
-		return text{}, err
-	}
 	rawName, value, _ := strings.Cut(rest.s, "=")
 	name, err := s.decode(text{s: rawName, enc: rest.enc})
 	if err != nil {
@@ -361,6 +353,22 @@ func (s *Spec) matrixValue(t text) (text, error) {
 		return text{}, s.invalid("wrong matrix parameter name in", t.s, nil)
 	}
 	return text{s: value, enc: rest.enc}, nil
+}
+
+// result returns the outcome of parsing a present parameter, with no
+// value when err is not nil.
+func result[T any](value T, err error) (T, bool, error) {
+	return resultPresent(value, true, err)
+}
+
+// resultPresent returns value and present, or neither when err is not
+// nil.
+func resultPresent[T any](value T, present bool, err error) (T, bool, error) {
+	if err != nil {
+		var zero T
+		return zero, false, err
+	}
+	return value, present, nil
 }
 
 // check returns the Validate error when s is not a supported combination.

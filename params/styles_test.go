@@ -167,7 +167,7 @@ func TestLabelEmptyWithoutServeMux(t *testing.T) {
 // an empty value: ServeMux redirects instead of calling the handler.
 func TestDotSegmentNotRouted(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.HandleFunc(pathPattern("color"), func(http.ResponseWriter, *http.Request) {
+	mux.HandleFunc(pathPattern, func(http.ResponseWriter, *http.Request) {
 		t.Error("got a handler call for a dot segment, want none")
 	})
 	rec := httptest.NewRecorder()

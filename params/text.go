@@ -116,12 +116,15 @@ func (s *Spec) eachPart(t text, sep byte, fn func(part text) error) error {
 }
 
 // cutAssignment splits "name=value" at the first "=" and decodes both
-// sides. The same rule as in prepareSplit decides whether it cuts before
-// or after decoding. found is false when there is no "=".
-func (s *Spec) cutAssignment(t text) (name, value string, found bool, err error) {
-	t, err = s.prepareSplit(t, '=')
-	if err != nil {
-		return "", "", false, err
+// sides. found is false when there is no "=". With bareName, as in matrix
+// style, a part without a bare "=" is a name alone, because a matrix
+// property with an empty value is written ";name". Otherwise the rule of
+// prepareSplit decides whether to cut before or after decoding.
+func (s *Spec) cutAssignment(t text, bareName bool) (name, value string, found bool, err error) {
+	if !bareName {
+		if t, err = s.prepareSplit(t, '='); err != nil {
+			return "", "", false, err
+		}
 	}
 	rawName, rawValue, found := strings.Cut(t.s, "=")
 	if name, err = s.decode(text{s: rawName, enc: t.enc}); err != nil {
@@ -156,7 +159,7 @@ func (s *Spec) pairList(t text, sep byte) ([]Property, error) {
 func (s *Spec) assignmentList(t text, sep byte, bareName bool) ([]Property, error) {
 	props := make([]Property, 0, strings.Count(t.s, string(sep))+1)
 	err := s.eachPart(t, sep, func(part text) error {
-		name, value, found, err := s.cutAssignment(part)
+		name, value, found, err := s.cutAssignment(part, bareName)
 		if err != nil {
 			return err
 		}
