@@ -94,6 +94,9 @@ func (s *StandardWebhooks) Verify(body []byte, header http.Header, now time.Time
 		return Delivery{}, err
 	}
 
+	if len(s.Secrets) == 0 && len(s.PublicKeys) == 0 && len(s.PrivateKeys) == 0 {
+		return Delivery{}, verifyError(standardScheme, "", fmt.Errorf("%w: no secret or key configured", ErrInvalidKey))
+	}
 	macs, err := s.macs.get(s.Secrets)
 	if err != nil {
 		return Delivery{}, verifyError(standardScheme, "", err)
@@ -192,16 +195,21 @@ func hasAny(header http.Header, names standardHeaders) bool {
 }
 
 func requireStandardHeaders(header http.Header, names standardHeaders) (id, ts, signatures string, err error) {
-	for _, h := range []struct {
-		name  string
-		value *string
-	}{{names.id, &id}, {names.timestamp, &ts}, {names.signature, &signatures}} {
-		*h.value = header.Get(h.name)
-		if *h.value == "" {
-			return "", "", "", verifyError(standardScheme, strings.ToLower(h.name), ErrMissingHeader)
-		}
+	id = header.Get(names.id)
+	ts = header.Get(names.timestamp)
+	signatures = header.Get(names.signature)
+	missing := ""
+	switch {
+	case id == "":
+		missing = names.id
+	case ts == "":
+		missing = names.timestamp
+	case signatures == "":
+		missing = names.signature
+	default:
+		return id, ts, signatures, nil
 	}
-	return id, ts, signatures, nil
+	return "", "", "", verifyError(standardScheme, strings.ToLower(missing), ErrMissingHeader)
 }
 
 // Sign sets the id, timestamp and signature headers; see Signer. The
