@@ -77,13 +77,18 @@
 // A query parameter with AllowReserved keeps the RFC 3986 reserved
 // characters and existing %XX triples of its values, following RFC 6570
 // reserved expansion. It still encodes "#", "[" and "]", which a query
-// cannot hold, and "&", "=" and "+", which form encoding gives a meaning.
-// A value that contains "%41" therefore arrives as "A".
+// cannot hold, "&", "=" and "+", which form encoding gives a meaning, and
+// ";", which some servers take for "&". A value that contains "%41"
+// therefore arrives as "A".
 //
 // Header values are neither encoded nor decoded, because HTTP field values
 // take any visible ASCII character and most clients send them as they are.
 // A value with a control character other than tab is rejected when it is
-// serialised.
+// serialised. Spaces and tabs around a header value or a header list item
+// are dropped when reading, as HTTP does not count them as content.
+//
+// A simple-style path segment that would be exactly "." or ".." is written
+// as "%2E" or "%2E%2E", because routers remove dot-segments from a path.
 //
 // When reading, query strings are decoded as form data, where "+" is a
 // space. Path segments and cookies are decoded with "+" kept as a plus
@@ -97,7 +102,8 @@
 // value that contains a bare separator is split before it is decoded,
 // which keeps "a%2Cb" as one item. A value without any bare separator is
 // decoded first and then split. The same rule applies to the "=" between
-// a property name and its value.
+// a property name and its value, except in matrix style, where a part
+// without a bare "=" is a property name with an empty value.
 //
 // Path values come from r.PathValue, which ServeMux has already
 // percent-decoded, so on its own it cannot tell "a%2Cb" from "a,b". When
@@ -115,7 +121,11 @@
 //
 //   - A separator inside the only item of an array, or inside the only
 //     property of an exploded object: the wire text has no bare separator,
-//     so it is decoded and split. ["a,b"] comes back as ["a","b"].
+//     so it is decoded and split. ["a,b"] comes back as ["a","b"], and an
+//     exploded object usually becomes invalid.
+//   - A comma inside the items or properties of a non-exploded query
+//     parameter with AllowReserved, because reserved expansion leaves the
+//     comma bare.
 //   - Space and pipe inside spaceDelimited and pipeDelimited items: OpenAPI
 //     requires the separators to be percent-encoded, so they cannot differ
 //     from the same characters inside items. The value is decoded and then
@@ -125,12 +135,15 @@
 //     tabs around header items are dropped.
 //   - An array with one empty item, [""], has the same non-exploded form
 //     as the empty array, and parses as the empty array. The same holds
-//     for label arrays when exploded.
+//     for exploded label and header arrays.
 //   - An empty exploded array or object in a query or cookie has no wire
-//     form, so it is absent when read. An empty array in the simple style
-//     or in exploded matrix style is an empty path segment, and an empty
-//     label value is the segment ".", which ServeMux removes while cleaning
-//     the path. Neither reaches a handler.
+//     form, so it is absent when read. An empty array or object in simple
+//     style is an empty path segment, which ServeMux does not match. The
+//     label form of an empty value, and of an exploded array of one or two
+//     empty items, is the segment "." or "..", which ServeMux removes while
+//     cleaning the path. None of these reaches a handler. An empty
+//     exploded matrix array or object is written ";", which RFC 6570
+//     would leave empty, so that it can be routed.
 //   - An exploded Form object in a query or cookie shares the top-level
 //     names with the other parameters. Spec.Properties or Spec.Exclude
 //     decides which names belong to it.

@@ -41,8 +41,8 @@ func (s *Spec) AppendPrimitive(dst []byte, value string) ([]byte, error) {
 // AppendArray appends the wire form of an array to dst and returns the
 // extended slice. dst holds what AppendPrimitive describes. An exploded
 // array with no items adds nothing to a query string or a Cookie header,
-// so the parameter is absent, and nothing but the "." prefix to a label
-// path segment.
+// so the parameter is absent. The package documentation lists the wire
+// forms of empty arrays in path segments.
 func (s *Spec) AppendArray(dst []byte, items []string) ([]byte, error) {
 	if err := s.check(); err != nil {
 		return dst, err
@@ -78,6 +78,9 @@ func (s *Spec) appendPathArray(dst []byte, items []string) []byte {
 		dst = append(dst, '.')
 		return s.appendList(dst, items, ".")
 	case s.style() == Matrix && s.Explode:
+		if len(items) == 0 {
+			return append(dst, ';')
+		}
 		for _, item := range items {
 			dst = s.appendPathPrefix(dst, item == "")
 			dst = s.appendValue(dst, item)
@@ -120,10 +123,15 @@ func (s *Spec) appendPathObject(dst []byte, props []Property) []byte {
 			dst = s.appendPathPrefix(dst, len(props) == 0)
 			return s.appendFlatObject(dst, props, ",")
 		}
+		if len(props) == 0 {
+			return append(dst, ';')
+		}
 		for _, p := range props {
 			dst = append(dst, ';')
 			dst = s.appendValue(dst, p.Name)
-			if p.Value != "" {
+			// An empty value is written as a bare name, unless the name
+			// is empty too, because ";" alone is the empty object.
+			if p.Value != "" || p.Name == "" {
 				dst = append(dst, '=')
 				dst = s.appendValue(dst, p.Value)
 			}

@@ -145,7 +145,10 @@ func (s *Spec) pairArray(ps pairSource) ([]string, bool, error) {
 		return nil, false, s.unsupportedShape("array")
 	}
 	if s.Explode {
-		items := []string{}
+		// Counting first costs a second scan but saves the allocations
+		// of a growing slice, which cost more.
+		count, _ := s.values(ps, func(text) error { return nil })
+		items := make([]string, 0, count)
 		n, err := s.values(ps, func(value text) error {
 			item, err := s.decode(value)
 			items = append(items, item)
@@ -262,7 +265,7 @@ func (s *Spec) pairObject(ps pairSource) ([]Property, bool, error) {
 // explodedObject collects the pairs whose names s.Properties and
 // s.Exclude select.
 func (s *Spec) explodedObject(ps pairSource) ([]Property, bool, error) {
-	var props []Property
+	props := make([]Property, 0, len(s.Properties))
 	err := ps.each(func(rawName string, value text) error {
 		name, ok := ps.decodeName(rawName)
 		if !ok {
@@ -300,6 +303,9 @@ func (s *Spec) deepObject(ps pairSource) ([]Property, bool, error) {
 		name, ok := ps.decodeName(rawName)
 		if !ok || !strings.HasPrefix(name, s.Name) || !strings.HasPrefix(name[len(s.Name):], "[") {
 			return nil
+		}
+		if props == nil {
+			props = make([]Property, 0, 4)
 		}
 		prop, err := s.deepObjectProperty(name)
 		if err != nil {

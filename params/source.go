@@ -226,18 +226,19 @@ func (s *Spec) singleValue(ps pairSource) (text, bool, error) {
 	return first, true, nil
 }
 
-// headerText returns the value of header s.Name. Several field lines are
-// joined with commas, as RFC 9110 allows for list-valued fields, when
-// list is true, and are an error otherwise.
+// headerText returns the value of header s.Name without surrounding
+// spaces and tabs, which HTTP does not count as part of a field value.
+// Several field lines are joined with commas, as RFC 9110 allows for
+// list-valued fields, when list is true, and are an error otherwise.
 func (s *Spec) headerText(r *http.Request, list bool) (text, bool, error) {
 	lines := r.Header.Values(s.Name)
 	switch {
 	case len(lines) == 0:
 		return text{}, false, nil
 	case len(lines) == 1:
-		return text{s: lines[0], enc: fieldValue}, true, nil
+		return text{s: strings.Trim(lines[0], " \t"), enc: fieldValue}, true, nil
 	case !list:
 		return text{}, false, s.malformed("repeated in the header")
 	}
-	return text{s: strings.Join(lines, ","), enc: fieldValue}, true, nil
+	return text{s: strings.Trim(strings.Join(lines, ","), " \t"), enc: fieldValue}, true, nil
 }
