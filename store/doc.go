@@ -3,10 +3,10 @@
 // differences between the two engines behind Dialect. It also applies
 // versioned schema migrations safely when several processes start at once.
 //
-// Its first user is the durable replay store of package webhook/sqlreplay;
-// the webhook delivery outbox is meant to be the next, so the pieces here are
-// the ones a multi-process outbox needs as well: placeholders, row locking
-// that skips busy rows, and per-component migrations.
+// Its first user is the durable replay store of package webhook/sqlreplay.
+// The webhook delivery outbox is meant to be the next, so the pieces here
+// are also the ones that a multi-process outbox needs: placeholders, row
+// locking that skips busy rows, and per-component migrations.
 //
 // # Opening a database
 //

@@ -19,8 +19,8 @@ type Delivery struct {
 	// ReplayKey identifies the signed message for replay and duplicate
 	// protection. It equals ID when the scheme signs the id (Standard
 	// Webhooks). Otherwise it is ContentKey of the signed content, because
-	// an id header outside the signature could be changed by whoever replays
-	// a captured request.
+	// an id header outside the signature could be changed by an attacker who
+	// replays a captured request.
 	ReplayKey string
 
 	// Timestamp is the signed send time, in whole seconds. It is the zero

@@ -25,7 +25,7 @@
 // built-in ones. Verification works on the raw bytes before any parsing,
 // compares in constant time and never puts key material into errors.
 //
-// Errors wrap sentinels that map to HTTP answers: ErrMissingHeader,
+// Errors wrap sentinels that map to HTTP responses: ErrMissingHeader,
 // ErrMalformedHeader, ErrInvalidSignature and ErrTimestampOutOfWindow (all
 // 401) for verification, and ErrMalformedPayload (400), ErrInvalidPayload
 // (422) and ErrUnknownEvent (202) for dispatchers. StatusCode returns the

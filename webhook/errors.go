@@ -32,15 +32,15 @@ var ErrInvalidKey = errors.New("invalid key")
 // Errors that a Dispatcher wraps to choose the receiver's response.
 var (
 	// ErrMalformedPayload means that the body is not valid JSON or does not
-	// decode into the webhook's type. The receiver answers 400.
+	// decode into the webhook's type. The receiver responds with 400.
 	ErrMalformedPayload = errors.New("malformed payload")
 
 	// ErrInvalidPayload means that the body decodes but violates the
-	// webhook's schema. The receiver answers 422.
+	// webhook's schema. The receiver responds with 422.
 	ErrInvalidPayload = errors.New("invalid payload")
 
 	// ErrUnknownEvent means that the delivery routes to no webhook and no
-	// fallback handler took it. The receiver answers 202.
+	// fallback handler took it. The receiver responds with 202.
 	ErrUnknownEvent = errors.New("unknown event")
 )
 
@@ -53,7 +53,7 @@ var (
 	ErrMethodNotAllowed = errors.New("method not allowed")
 
 	// ErrHandlerPanic means that the Dispatcher panicked. The receiver
-	// recovers, answers 500 and passes the panic value in a *PanicError.
+	// recovers, responds with 500 and passes the panic value in a *PanicError.
 	ErrHandlerPanic = errors.New("webhook handler panicked")
 )
 
@@ -107,7 +107,7 @@ func (e *PanicError) Error() string { return ErrHandlerPanic.Error() }
 // Unwrap returns ErrHandlerPanic.
 func (e *PanicError) Unwrap() error { return ErrHandlerPanic }
 
-// StatusCode returns the HTTP status with which Receiver answers err, so that
+// StatusCode returns the HTTP status with which Receiver responds to err, so that
 // a custom ErrorHandler can keep the same contract with senders. A nil err
 // maps to 204 and an error that wraps none of this package's sentinels maps
 // to 500.

@@ -24,7 +24,7 @@ const (
 	slackScheme   = "slack"
 )
 
-// hmacEncoding is how a scheme writes its HMAC-SHA256 in a header.
+// hmacEncoding is the text encoding of a scheme's HMAC-SHA256 header.
 type hmacEncoding int
 
 const (

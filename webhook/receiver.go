@@ -44,7 +44,7 @@ const (
 	DefaultRetention    = 24 * time.Hour
 )
 
-// retryAfterSeconds is the Retry-After value of the 409 and 503 answers. A
+// retryAfterSeconds is the Retry-After value of the 409 and 503 responses. A
 // concurrent copy of a delivery is usually handled within a few seconds.
 const retryAfterSeconds = 5
 
@@ -52,7 +52,7 @@ const retryAfterSeconds = 5
 // verifies its signature on the raw bytes, protects against replays and
 // duplicates, and calls the Dispatcher.
 //
-// Its answers follow what webhook senders (Standard Webhooks, Svix, Stripe,
+// Its responses follow what webhook senders (Standard Webhooks, Svix, Stripe,
 // GitHub) do with them: a 2xx ends the delivery, anything else is retried
 // later.
 //
@@ -60,7 +60,7 @@ const retryAfterSeconds = 5
 //     was handled, so the sender stops retrying it.
 //   - 202: the delivery is authentic but the Dispatcher returned
 //     ErrUnknownEvent after its fallback, if any, declined it. This is a
-//     2xx because any other answer makes senders retry an event that will
+//     2xx because any other response makes senders retry an event that will
 //     never be handled and, after repeated failures, disable the endpoint.
 //   - 400: the Dispatcher returned ErrMalformedPayload.
 //   - 401: the signature or its headers are missing, malformed or invalid,
@@ -78,12 +78,12 @@ const retryAfterSeconds = 5
 // A delivery whose handling failed is released in the replay store, so the
 // sender's retry is handled. Handlers must still be idempotent: a delivery
 // is handled again when recording its completion fails (the receiver then
-// answers 503), or when a process dies after handling it and before the
-// answer, because delivery is at least once.
+// responds with 503), or when a process dies after handling it and before the
+// response, because delivery is at least once.
 //
 // Error bodies are RFC 9457 application/problem+json. The details of 401
 // and 4xx payload errors describe the failure and never contain key
-// material, and the details of 5xx answers contain no error text.
+// material, and the details of 5xx responses contain no error text.
 //
 // Set the fields before the first request and do not change them after.
 type Receiver struct {
@@ -98,8 +98,8 @@ type Receiver struct {
 	// process only.
 	Replay ReplayStore
 
-	// MaxBodyBytes bounds the request body. A larger body is answered with
-	// 413 without being read to the end. Zero or less means
+	// MaxBodyBytes bounds the request body. A larger body gets a 413 response
+	// without being read to the end. Zero or less means
 	// DefaultMaxBodyBytes (1 MiB).
 	MaxBodyBytes int64
 
@@ -114,13 +114,13 @@ type Receiver struct {
 	// timestamp stays acceptable for that long: otherwise a replay could be
 	// handled after the record of the original expired. Zero means
 	// DefaultRetention (24 hours), which also covers the first day of
-	// sender retries after a lost 2xx answer.
+	// sender retries after a lost 2xx response.
 	Retention time.Duration
 
-	// ErrorHandler writes the answer for a request that did not end in
+	// ErrorHandler writes the response for a request that did not end in
 	// 204. The receiver has already set Allow or Retry-After where they
 	// apply; StatusCode returns the status the default would use. Nil
-	// means problem+json answers as described on Receiver, and no body for
+	// means problem+json responses as described on Receiver, and no body for
 	// 2xx statuses.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
@@ -197,7 +197,7 @@ func (rc *Receiver) handle(w http.ResponseWriter, r *http.Request, d *Delivery, 
 
 	err = rc.dispatch(ctx, d, body)
 	if err == nil || errors.Is(err, ErrUnknownEvent) {
-		// The answer is final either way, so duplicates get 204 from now on.
+		// The response is final either way, so duplicates get 204 from now on.
 		storeCtx := context.WithoutCancel(ctx)
 		if completeErr := replay.Complete(storeCtx, d.ReplayKey, token, rc.now(), rc.retention()); completeErr != nil {
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
@@ -264,7 +264,7 @@ func writeError(w http.ResponseWriter, err error) {
 	_ = problem.Write(w, problem.New(status, errorDetail(status, err)))
 }
 
-// errorDetail returns the problem detail for err. Only 4xx answers carry the
+// errorDetail returns the problem detail for err. Only 4xx responses carry the
 // error text, which describes the request; 5xx texts may describe internals.
 func errorDetail(status int, err error) string {
 	switch {

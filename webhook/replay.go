@@ -33,7 +33,7 @@ type ReplayStore interface {
 	// longer holds the key, because it expired and another claim took it.
 	Complete(ctx context.Context, key, token string, now time.Time, retention time.Duration) error
 
-	// Release forgets the claim identified by token, so that key can be
+	// Release deletes the claim identified by token, so that key can be
 	// claimed at once. Releasing a claim that is no longer held does
 	// nothing.
 	Release(ctx context.Context, key, token string) error
@@ -42,11 +42,11 @@ type ReplayStore interface {
 // Replay store errors.
 var (
 	// ErrDuplicate means that the delivery was handled already. The
-	// receiver answers 204 without calling the handler.
+	// receiver responds with 204 without calling the handler.
 	ErrDuplicate = errors.New("delivery already handled")
 
 	// ErrInFlight means that another copy of the delivery is being handled.
-	// The receiver answers 409 with Retry-After.
+	// The receiver responds with 409 with Retry-After.
 	ErrInFlight = errors.New("delivery is being handled")
 
 	// ErrClaimLost means that a claim expired and another claim took the
@@ -54,12 +54,12 @@ var (
 	ErrClaimLost = errors.New("claim expired and was taken over")
 
 	// ErrReplayStoreFull means that the store cannot take another key
-	// without forgetting one that is still protected. The receiver answers
-	// 503 with Retry-After.
+	// without dropping one that is still protected. The receiver responds
+	// with 503 with Retry-After.
 	ErrReplayStoreFull = errors.New("replay store full")
 
 	// ErrReplayStore wraps any other failure of the replay store, such as
-	// an unreachable database. The receiver answers 503 with Retry-After.
+	// an unreachable database. The receiver responds with 503 with Retry-After.
 	ErrReplayStore = errors.New("replay store unavailable")
 )
 
@@ -70,7 +70,7 @@ const DefaultMaxReplayEntries = 100_000
 // MemoryReplayStore is a ReplayStore in process memory, for a single
 // receiver process. Entries expire on time, and their number is bounded.
 //
-// When MaxEntries keys are stored and none has expired, Claim forgets the
+// When MaxEntries keys are stored and none has expired, Claim drops the
 // completed key whose retention ends first. A duplicate of that delivery
 // would then be handled again, and so would a replay of it while its
 // timestamp is still inside the verifier's window. Size MaxEntries above the
