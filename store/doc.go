@@ -17,11 +17,11 @@
 //
 // SQLite is the embedded default, through the pure-Go driver
 // modernc.org/sqlite, so no C toolchain is needed. Open turns on WAL
-// journaling (readers do not block the writer), a 10 s busy timeout (several
-// processes may write to one file), foreign keys, and BEGIN IMMEDIATE
-// transactions (a transaction takes the write lock when it starts instead of
-// failing with SQLITE_BUSY when it first writes). PostgreSQL is reached
-// through pgx.
+// journaling, so readers do not block the writer, and a 10 s busy timeout,
+// so several processes may write to one file. It also turns on foreign keys
+// and BEGIN IMMEDIATE transactions, which take the write lock when they
+// start instead of failing with SQLITE_BUSY when they first write.
+// PostgreSQL is reached through pgx.
 //
 // # Writing portable SQL
 //
