@@ -52,8 +52,8 @@ var (
 	headerSpec    = Spec{Name: "color", In: InHeader}
 )
 
-// TestAmbiguousWireForms holds each case that the package documentation
-// lists under "Ambiguous values" and "Splitting and decoding".
+// TestAmbiguousWireForms pins what the parser returns for the wire forms
+// that the package documentation lists as ambiguous.
 func TestAmbiguousWireForms(t *testing.T) {
 	tests := []wireCase{
 		{

@@ -31,7 +31,7 @@ func (s *Spec) DecodeJSON(r *http.Request, v any) (present bool, err error) {
 func (s *Spec) AppendJSON(dst []byte, v any) ([]byte, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return dst, &Error{Name: s.Name, In: s.In, Reason: "cannot encode JSON: " + err.Error(), Err: err}
+		return dst, &Error{Name: s.Name, In: s.In, Reason: "encode JSON: " + err.Error(), Err: err}
 	}
 	plain := s.withoutStyle()
 	return plain.AppendPrimitive(dst, string(data))

@@ -78,7 +78,7 @@ func TestJSONContentErrors(t *testing.T) {
 	})
 
 	_, err := spec.AppendJSON(nil, func() {})
-	want := `query parameter "coords": cannot encode JSON: json: unsupported type: func()`
+	want := `query parameter "coords": encode JSON: json: unsupported type: func()`
 	if err == nil || err.Error() != want {
 		t.Errorf("got error %v, want %q", err, want)
 	}

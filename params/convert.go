@@ -3,7 +3,6 @@ package params
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -55,12 +54,11 @@ func (s *Spec) parseFloat(text string, bitSize int) (float64, error) {
 	if text == "" || strings.Trim(text, "0123456789+-.eE") != "" {
 		return 0, s.invalid("invalid number", text, strconv.ErrSyntax)
 	}
+	// The character check rules out "Inf" and "NaN", so an infinite
+	// result only comes with strconv.ErrRange.
 	f, err := strconv.ParseFloat(text, bitSize)
 	if err != nil {
 		return 0, s.numberError("number", text, err)
-	}
-	if math.IsInf(f, 0) {
-		return 0, s.invalid("number out of range", text, strconv.ErrRange)
 	}
 	return f, nil
 }

@@ -26,13 +26,13 @@
 //
 // Spec.Primitive, Spec.Array and Spec.Object return text before type
 // conversion: a string, a []string, or a []Property in request order. Their
-// present result tells an absent parameter from an empty one. Spec.ParseInt32,
+// present result distinguishes an absent parameter from an empty one. Spec.ParseInt32,
 // ParseInt64, ParseFloat32, ParseFloat64, ParseBool, ParseDateTime and
 // ParseDate convert that text. AppendPrimitive, AppendArray and
 // AppendObject build the wire form for a client, and DecodeJSON and
 // AppendJSON handle parameters described with "content: application/json".
 // Every error is an *Error that names the parameter and its location, so a
-// server can answer 400 with its message.
+// server can respond with 400 and its message.
 //
 // # Wire forms
 //
@@ -59,9 +59,12 @@
 // exploded forms are separate cookies, "color=blue; color=black", and the
 // exploded object is "R=100; G=200; B=150".
 //
-// OpenAPI 3.1.0 showed non-exploded label arrays as ".blue.black.brown".
-// Version 3.1.1 corrected that to the comma form of RFC 6570, which is
-// what this package writes and reads.
+// OpenAPI 3.0 and 3.1.0 showed non-exploded label values with dots,
+// ".blue.black.brown" and ".R.100.G.200.B.150". Version 3.1.1 corrected
+// them to the comma form of RFC 6570, which is what this package writes.
+// The parser reads both: a non-exploded label value with a bare "." but
+// no bare "," is split at the dots. The older tables also showed bare "|",
+// "[" and "]" in queries, which the parser reads as well.
 //
 // # Percent-encoding
 //
@@ -122,7 +125,9 @@
 //   - A separator inside the only item of an array, or inside the only
 //     property of an exploded object: the wire text has no bare separator,
 //     so it is decoded and split. ["a,b"] comes back as ["a","b"], and an
-//     exploded object usually becomes invalid.
+//     exploded object usually becomes invalid. A client that follows
+//     RFC 6570 leaves "." bare, so the only item of a non-exploded label
+//     array is also split at its dots, which the older dotted form needs.
 //   - A comma inside the items or properties of a non-exploded query
 //     parameter with AllowReserved, because reserved expansion leaves the
 //     comma bare.

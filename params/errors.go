@@ -11,11 +11,11 @@ import (
 var ErrMissing = errors.New("missing")
 
 // ErrUnsupported is the cause of an *Error for a Spec that this package
-// cannot serve: an unknown location, a style that is not defined for the
-// location, or a value shape that the style cannot represent, such as an
-// array in DeepObject. It points to a bug in the generator or the API
-// description rather than in the request, so a server should answer 500
-// rather than 400.
+// cannot serve. The Spec has an unknown location or a style that is not
+// defined for its location, or the style cannot represent the value's
+// shape, such as an array in DeepObject. The bug is in the generator or
+// the API description rather than in the request, so a server should
+// respond with 500 rather than 400.
 var ErrUnsupported = errors.New("unsupported parameter serialisation")
 
 // maxQuotedValue is the maximum number of bytes of an offending value that
@@ -24,19 +24,20 @@ var ErrUnsupported = errors.New("unsupported parameter serialisation")
 const maxQuotedValue = 64
 
 // Error describes a parameter that could not be parsed, converted or
-// serialised. A server answers 400 with its message, unless the error
-// wraps ErrUnsupported.
+// serialised. A server responds with 400 and its message, unless the
+// error wraps ErrUnsupported.
 type Error struct {
 	// Name is the parameter name from the Spec.
 	Name string
 	// In is the parameter location from the Spec.
 	In Location
-	// Reason says what is wrong, in lowercase words. It quotes the
+	// Reason describes what is wrong, in lowercase words. It quotes the
 	// offending value, cut to 64 bytes, when there is one.
 	Reason string
-	// Err is the cause for errors.Is and errors.As: ErrMissing,
-	// ErrUnsupported, strconv.ErrSyntax, strconv.ErrRange, a JSON decoding
-	// error, or nil.
+	// Err is the cause for errors.Is and errors.As, or nil: ErrMissing,
+	// ErrUnsupported, strconv.ErrSyntax or strconv.ErrRange for numbers
+	// and booleans, a url.EscapeError, a *time.ParseError, or an
+	// encoding/json error.
 	Err error
 }
 

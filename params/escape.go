@@ -34,11 +34,12 @@ var (
 	// value is never read as the label separator.
 	labelChars = newCharSet("", ".")
 
-	// reservedQueryChars is the set for query values with allowReserved:
-	// the RFC 3986 reserved characters pass, except "#", "[" and "]",
-	// which RFC 3986 does not allow in a query, "&", "=" and "+", which a
-	// form-encoded query string gives a meaning, and ";", which some
-	// servers still take for "&" and Go's http.Server logs a warning for.
+	// reservedQueryChars is the set for query values with allowReserved,
+	// where the RFC 3986 reserved characters pass with a few exceptions.
+	// RFC 3986 does not allow "#", "[" and "]" in a query, and a
+	// form-encoded query string gives "&", "=" and "+" a meaning. Some
+	// servers still take ";" for "&", and Go's http.Server logs a warning
+	// for it.
 	reservedQueryChars = newCharSet(":/?@!$'()*,", "")
 )
 

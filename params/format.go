@@ -5,14 +5,15 @@ import "strings"
 // AppendPrimitive appends the wire form of a primitive value to dst and
 // returns the extended slice.
 //
-// What dst holds depends on s.In. For a path parameter the result is the
-// escaped path segment, with the label or matrix prefix. It belongs in the
-// escaped form of the URL path, for example in a URL string that is then
-// parsed, and never in url.URL.Path, which would encode each "%" again.
+// What dst holds depends on s.In. For a path parameter the appended text
+// is the escaped path segment, with the label or matrix prefix. It belongs
+// in the escaped form of the URL path, for example in a URL string that is
+// then parsed, and never in url.URL.Path, which would encode each "%"
+// again.
 // For a query parameter dst is the query string built so far, without
 // the leading "?", and the name=value pair is added after an "&" unless
-// dst is empty. For a header parameter the result is the field value,
-// with no percent-encoding. For a cookie parameter the name=value pair is
+// dst is empty. For a header parameter the appended text is the field
+// value, with no percent-encoding. For a cookie parameter the name=value pair is
 // added after "; " unless dst is empty, so that all cookie parameters
 // share one Cookie header, as RFC 6265 requires.
 //

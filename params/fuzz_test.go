@@ -9,8 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// combosIn returns the combinations of allCombos in location in, without
-// AllowReserved, whose wire form is not stable by design.
+// combosIn returns the combinations of allCombos in location in, leaving
+// out AllowReserved, which is not stable by design: a parsed "%41" is
+// written back bare and then reads as "A".
 func combosIn(in Location) []combo {
 	var out []combo
 	for _, c := range allCombos() {

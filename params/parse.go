@@ -15,7 +15,8 @@ import (
 // router. A label value loses its "." prefix, and a matrix value its
 // ";name=" prefix. Query and cookie values are percent-decoded, and in a
 // query "+" is a space. A query parameter that appears twice is an error.
-// Header values are returned as they are.
+// Header values lose surrounding spaces and tabs but are not decoded, and
+// a header with more than one field line is an error.
 func (s *Spec) Primitive(r *http.Request) (value string, present bool, err error) {
 	if err := s.check(); err != nil {
 		return "", false, err
@@ -99,10 +100,7 @@ func (s *Spec) pathArray(t text) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if s.Explode {
-			return s.splitList(t, '.')
-		}
-		return s.splitList(t, ',')
+		return s.splitList(t, s.labelSeparator(t))
 	case Matrix:
 		if s.Explode {
 			return s.matrixExplodedArray(t)
@@ -181,8 +179,8 @@ func listSeparator(style Style) byte {
 
 // Object returns the properties of an object parameter of r, in the order
 // of the request, as text before type conversion. present is false when
-// the request does not carry the parameter. A property name that appears
-// twice is an error.
+// the request does not carry the parameter. A present but empty object is
+// a non-nil empty slice. A property name that appears twice is an error.
 //
 // An exploded Form object takes its properties from the top-level query
 // keys or cookie names that s.Properties and s.Exclude select, so present
@@ -205,7 +203,7 @@ func (s *Spec) Object(r *http.Request) (props []Property, present bool, err erro
 		if !found || err != nil {
 			return nil, false, err
 		}
-		return result(s.delimitedObject(t, ',', ',', false))
+		return result(s.delimitedObject(t))
 	}
 	return resultPresent(s.pairObject(s.pairs(r)))
 }
@@ -218,7 +216,10 @@ func (s *Spec) pathObject(t text) ([]Property, error) {
 		if err != nil {
 			return nil, err
 		}
-		return s.delimitedObject(t, ',', '.', false)
+		if s.Explode {
+			return s.assignmentList(t, '.', false)
+		}
+		return s.pairList(t, s.labelSeparator(t))
 	case Matrix:
 		if s.Explode {
 			t, err := s.trimPrefix(t, ';')
@@ -233,16 +234,16 @@ func (s *Spec) pathObject(t text) ([]Property, error) {
 		}
 		return s.pairList(value, ',')
 	}
-	return s.delimitedObject(t, ',', ',', false)
+	return s.delimitedObject(t)
 }
 
-// delimitedObject reads "R,100,G,200" with separator sep when s is not
-// exploded, and "R=100,G=200" with separator explodedSep when it is.
-func (s *Spec) delimitedObject(t text, sep, explodedSep byte, bareName bool) ([]Property, error) {
+// delimitedObject reads a simple-style object: "R,100,G,200" when s is
+// not exploded, and "R=100,G=200" when it is.
+func (s *Spec) delimitedObject(t text) ([]Property, error) {
 	if s.Explode {
-		return s.assignmentList(t, explodedSep, bareName)
+		return s.assignmentList(t, ',', false)
 	}
-	return s.pairList(t, sep)
+	return s.pairList(t, ',')
 }
 
 // pairObject reads an object from the query string or the cookies.
@@ -333,6 +334,20 @@ func (s *Spec) deepObjectProperty(key string) (string, error) {
 		return "", s.invalid("nested property in key", key, nil)
 	}
 	return inner, nil
+}
+
+// labelSeparator returns the separator of a label value after its prefix:
+// "." when exploded, and "," otherwise, except that a non-exploded value
+// with a bare "." but no bare "," is split at the dots. OpenAPI 3.0 and
+// 3.1.0 showed that form, ".blue.black.brown", before 3.1.1 corrected it.
+func (s *Spec) labelSeparator(t text) byte {
+	if s.Explode {
+		return '.'
+	}
+	if strings.IndexByte(t.s, ',') < 0 && strings.IndexByte(t.s, '.') >= 0 {
+		return '.'
+	}
+	return ','
 }
 
 // trimPrefix removes the label or matrix prefix c from t.

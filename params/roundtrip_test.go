@@ -138,7 +138,7 @@ type roundTripResult struct {
 }
 
 // roundTripServer starts a loopback server whose handler parses the
-// parameter of combos[X-Combo] and answers with a roundTripResult.
+// parameter of combos[X-Combo] and responds with a roundTripResult.
 func roundTripServer(t *testing.T, combos []combo) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc(pathPattern, func(w http.ResponseWriter, r *http.Request) {

@@ -228,8 +228,8 @@ func (s *Spec) singleValue(ps pairSource) (text, bool, error) {
 
 // headerText returns the value of header s.Name without surrounding
 // spaces and tabs, which HTTP does not count as part of a field value.
-// Several field lines are joined with commas, as RFC 9110 allows for
-// list-valued fields, when list is true, and are an error otherwise.
+// When list is true, several field lines are joined with commas, as
+// RFC 9110 allows for list-valued fields. Otherwise they are an error.
 func (s *Spec) headerText(r *http.Request, list bool) (text, bool, error) {
 	lines := r.Header.Values(s.Name)
 	switch {

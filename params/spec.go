@@ -70,8 +70,8 @@ type Spec struct {
 
 	// Explode is the OpenAPI "explode" flag, used as it is. The zero
 	// value, false, means that arrays and objects travel as one delimited
-	// value. Note that OpenAPI's default for Form is true, so a generator
-	// resolves the default with DefaultExplode before it fills the field.
+	// value. OpenAPI's default for Form is true, so a generator resolves
+	// the default with DefaultExplode before it fills the field.
 	Explode bool
 
 	// AllowReserved is the OpenAPI "allowReserved" flag. When it is true,
@@ -81,12 +81,12 @@ type Spec struct {
 	// outside the RFC 3986 unreserved set.
 	AllowReserved bool
 
-	// Properties lists the property names of an object parameter that
-	// uses Form with Explode in a query or cookie, whose properties appear
-	// as top-level query keys or cookie names. Only those keys are
-	// collected. The zero value, nil, collects every key that Exclude does
-	// not name, which suits objects with additionalProperties. Other
-	// styles ignore the field.
+	// Properties lists the property names of an exploded object
+	// parameter in a query or cookie, other than DeepObject, whose
+	// properties appear as top-level query keys or cookie names. Only
+	// those keys are collected. The zero value, nil, collects every key
+	// that Exclude does not name, which suits objects with
+	// additionalProperties. Other parameters ignore the field.
 	Properties []string
 
 	// Exclude lists keys that never belong to an exploded Form object,
@@ -104,11 +104,11 @@ func (s *Spec) style() Style {
 	return DefaultStyle(s.In)
 }
 
-// Validate reports whether s is a combination that this package supports:
-// a non-empty Name, a known location, and a style defined for that
-// location. Generated code can call it once in a test or at start-up,
-// because every other method returns the same error on each call when s
-// is invalid. The error wraps ErrUnsupported.
+// Validate returns an error unless s has a non-empty Name, a known
+// location, and a style defined for that location. Every other method
+// returns the same error on each call when s is invalid, so generated code
+// can call Validate once, in a test or at start-up, to find the problem
+// early. The error wraps ErrUnsupported.
 func (s *Spec) Validate() error {
 	if s.Name == "" {
 		return s.unsupported("empty parameter name")

@@ -116,6 +116,26 @@ func TestStyleTableParse(t *testing.T) {
 	}
 }
 
+// TestOlderStyleTableParse reads the forms that the OpenAPI 3.0 and 3.1.0
+// style tables showed where they differ from 3.1.1: dots in non-exploded
+// label values, and bare pipes and brackets in queries.
+func TestOlderStyleTableParse(t *testing.T) {
+	label := Spec{Name: "color", In: InPath, Style: Label}
+	tests := []wireCase{
+		{name: "label array", spec: label, shape: arrayShape,
+			wire: ".blue.black.brown", want: colorArray, present: true},
+		{name: "label object", spec: label, shape: objectShape,
+			wire: ".R.100.G.200.B.150", want: colorObject, present: true},
+		{name: "pipe array", spec: Spec{Name: "color", In: InQuery, Style: PipeDelimited}, shape: arrayShape,
+			wire: "color=blue|black|brown", want: colorArray, present: true},
+		{name: "deep object", spec: Spec{Name: "color", In: InQuery, Style: DeepObject}, shape: objectShape,
+			wire: "color[R]=100&color[G]=200&color[B]=150", want: colorObject, present: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { checkWire(t, tt) })
+	}
+}
+
 // TestStyleTableEmptyString covers the "empty" column: the empty string
 // as a primitive.
 func TestStyleTableEmptyString(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// encoding says how the bytes of a wire text map to the value they carry.
+// encoding describes how the bytes of a wire text map to the value they carry.
 type encoding uint8
 
 const (
@@ -29,7 +29,7 @@ type text struct {
 }
 
 // decode returns the value that t carries. It allocates only when t
-// contains an escape.
+// contains an escape, or a "+" in a query.
 func (s *Spec) decode(t text) (string, error) {
 	var (
 		v   string
@@ -155,7 +155,7 @@ func (s *Spec) pairList(t text, sep byte) ([]Property, error) {
 
 // assignmentList reads an object given as "R=100,G=200" with separator
 // sep. When bareName is true, an element without "=" is a property with an
-// empty value, as in matrix style; otherwise it is an error.
+// empty value, as in matrix style. Otherwise it is an error.
 func (s *Spec) assignmentList(t text, sep byte, bareName bool) ([]Property, error) {
 	props := make([]Property, 0, strings.Count(t.s, string(sep))+1)
 	err := s.eachPart(t, sep, func(part text) error {
