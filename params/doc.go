@@ -93,6 +93,12 @@
 // A simple-style path segment that would be exactly "." or ".." is written
 // as "%2E" or "%2E%2E", because routers remove dot-segments from a path.
 //
+// Cookie values are percent-encoded like query values, and the comma
+// between the items of a non-exploded cookie value is written bare. RFC
+// 6265 does not list the comma among cookie-octets, so a strict cookie
+// parser elsewhere may reject such a value. This package's parser accepts
+// it.
+//
 // When reading, query strings are decoded as form data, where "+" is a
 // space. Path segments and cookies are decoded with "+" kept as a plus
 // sign. The serialisers always write "+" as %2B.
