@@ -55,4 +55,3 @@ func (d *Date) UnmarshalText(text []byte) error {
 	*d = v
 	return nil
 }
-

@@ -1,0 +1,169 @@
+package generator
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// initialisms are written in capitals inside Go names, as Go code does
+// (HTTPServer, UserID).
+var initialisms = map[string]bool{
+	"API": true, "ASCII": true, "CPU": true, "CSS": true, "DNS": true, "EOF": true,
+	"GUID": true, "HTML": true, "HTTP": true, "HTTPS": true, "ID": true, "IP": true,
+	"JSON": true, "JWT": true, "OK": true, "RPC": true, "SHA": true, "SQL": true,
+	"SSH": true, "TCP": true, "TLS": true, "TTL": true, "UDP": true, "UI": true,
+	"URI": true, "URL": true, "UUID": true, "XML": true,
+}
+
+// goName turns any string into an exported Go identifier: words split at
+// separators and case changes are capitalised and joined, initialisms are
+// upper-cased, and a name that would not start with a letter gets the
+// prefix "X". Letters outside ASCII are kept, as Go allows them.
+func goName(s string) string {
+	words := splitWords(s)
+	var b strings.Builder
+	for _, w := range words {
+		upper := strings.ToUpper(w)
+		if initialisms[upper] {
+			b.WriteString(upper)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(w)
+		b.WriteRune(unicode.ToUpper(r))
+		b.WriteString(w[size:])
+	}
+	name := b.String()
+	if name == "" {
+		return "X"
+	}
+	r, _ := utf8.DecodeRuneInString(name)
+	if !unicode.IsUpper(r) {
+		// Digits, underscores and letters without case (such as CJK)
+		// cannot start an exported name.
+		name = "X" + name
+	}
+	return name
+}
+
+// splitWords splits s at every character that cannot be part of an
+// identifier and at lower-to-upper case changes, and lower-cases words
+// that are all capitals so that "USER_NAME" becomes "User", "Name".
+func splitWords(s string) []string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, string(cur))
+			cur = cur[:0]
+		}
+	}
+	runes := []rune(s)
+	for i, r := range runes {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			flush()
+			continue
+		}
+		if i > 0 && len(cur) > 0 {
+			prev := runes[i-1]
+			lowerToUpper := unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev))
+			acronymEnd := unicode.IsUpper(r) && unicode.IsUpper(prev) && i+1 < len(runes) && unicode.IsLower(runes[i+1])
+			if lowerToUpper || acronymEnd {
+				flush()
+			}
+		}
+		cur = append(cur, r)
+	}
+	flush()
+	for i, w := range words {
+		if isAllUpper(w) && !initialisms[w] {
+			words[i] = strings.ToLower(w)
+		}
+	}
+	return words
+}
+
+func isAllUpper(s string) bool {
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters > 1
+}
+
+// lowerName turns a Go name into an unexported one that is not a keyword.
+func lowerName(s string) string {
+	name := goName(s)
+	r, size := utf8.DecodeRuneInString(name)
+	out := string(unicode.ToLower(r)) + name[size:]
+	if initialisms[name] {
+		out = strings.ToLower(name)
+	}
+	if isGoKeyword(out) || isPredeclared(out) {
+		out += "_"
+	}
+	return out
+}
+
+func isGoKeyword(s string) bool {
+	switch s {
+	case "break", "case", "chan", "const", "continue", "default", "defer", "else",
+		"fallthrough", "for", "func", "go", "goto", "if", "import", "interface",
+		"map", "package", "range", "return", "select", "struct", "switch", "type", "var":
+		return true
+	}
+	return false
+}
+
+func isPredeclared(s string) bool {
+	switch s {
+	case "any", "bool", "byte", "error", "string", "int", "int32", "int64", "float32",
+		"float64", "rune", "uint", "true", "false", "nil", "iota", "len", "cap",
+		"make", "new", "append", "copy", "delete", "panic", "recover", "print", "println":
+		return true
+	}
+	return false
+}
+
+// scope hands out names that are unique within one Go scope: a package,
+// or the fields and methods of one struct.
+type scope struct {
+	used map[string]string // name → what took it, for the rename note
+}
+
+func newScope(reserved ...string) *scope {
+	s := &scope{used: make(map[string]string)}
+	for _, r := range reserved {
+		s.used[r] = "whgen"
+	}
+	return s
+}
+
+// take returns name, or name with the smallest number suffix from 2 up
+// that is still free, and whether it had to rename. owner describes what
+// asked, for the note that reports a rename.
+func (s *scope) take(name, owner string) (string, bool) {
+	if _, ok := s.used[name]; !ok {
+		s.used[name] = owner
+		return name, false
+	}
+	for i := 2; ; i++ {
+		candidate := name + strconv.Itoa(i)
+		if _, ok := s.used[candidate]; !ok {
+			s.used[candidate] = owner
+			return candidate, true
+		}
+	}
+}
+
+// has reports whether name is taken.
+func (s *scope) has(name string) bool {
+	_, ok := s.used[name]
+	return ok
+}

@@ -1,0 +1,301 @@
+package oas
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// Object describes the properties of an object schema, so that generated
+// UnmarshalJSON methods can tell which required properties were absent and
+// whether a closed object carried one it does not declare. encoding/json
+// alone cannot: it leaves absent fields at their zero value and drops
+// unknown ones silently.
+type Object struct {
+	keys     []string
+	index    map[string]int
+	required []int
+	closed   bool
+}
+
+// NewObject describes an object with the given property names. required
+// lists the indexes into keys of the required properties; closed is true
+// when the schema sets additionalProperties to false.
+func NewObject(keys []string, required []int, closed bool) *Object {
+	o := &Object{keys: keys, required: required, closed: closed, index: make(map[string]int, len(keys))}
+	for i, k := range keys {
+		o.index[k] = i
+	}
+	return o
+}
+
+// Scan reads the member names of the JSON object in data and returns the
+// indexes of the required properties it lacks (nil when none is missing)
+// and, for a closed object, the first member it does not declare. data
+// must already be valid JSON, as it is inside UnmarshalJSON.
+func (o *Object) Scan(data []byte) (missing []int, unknown string) {
+	var seenBuf [4]uint64
+	seen := seenBuf[:0]
+	if n := (len(o.keys) + 63) / 64; n <= len(seenBuf) {
+		seen = seenBuf[:n]
+	} else {
+		seen = make([]uint64, n)
+	}
+	forEachMember(data, func(name []byte) {
+		i, ok := o.index[string(name)]
+		if ok {
+			seen[i/64] |= 1 << (i % 64)
+		} else if o.closed && unknown == "" {
+			unknown = string(name)
+		}
+	})
+	for _, i := range o.required {
+		if seen[i/64]&(1<<(i%64)) == 0 {
+			missing = append(missing, i)
+		}
+	}
+	return missing, unknown
+}
+
+// Check records a "is required" error for each missing property and a
+// "is not allowed" error for an unknown member of a closed object.
+func (o *Object) Check(pointer string, missing []int, unknown string, e *Errors) {
+	for _, i := range missing {
+		e.Add(Join(pointer, o.keys[i]), "is required")
+	}
+	if unknown != "" {
+		e.Add(Join(pointer, unknown), "is not allowed: the object is closed (additionalProperties is false)")
+	}
+}
+
+// Additional decodes the members of the object in data that o does not
+// declare, each as a T.
+func Additional[T any](data []byte, o *Object) (map[string]T, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
+		return nil, err
+	}
+	var out map[string]T
+	for k, v := range raw {
+		if _, known := o.index[k]; known {
+			continue
+		}
+		var t T
+		if err := json.Unmarshal(v, &t); err != nil {
+			return nil, fmt.Errorf("property %q: %w", k, err)
+		}
+		if out == nil {
+			out = make(map[string]T)
+		}
+		out[k] = t
+	}
+	return out, nil
+}
+
+// MarshalAdditional encodes known, a struct without its additional
+// properties, and appends the members of extra in key order. Members of
+// extra that known already has are skipped.
+func MarshalAdditional[T any](known any, extra map[string]T) ([]byte, error) {
+	b, err := json.Marshal(known)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	have := map[string]bool{}
+	forEachMember(b, func(name []byte) { have[string(name)] = true })
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		if !have[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var buf bytes.Buffer
+	buf.Write(b[:len(b)-1])
+	first := len(have) == 0
+	for _, k := range keys {
+		v, err := json.Marshal(extra[k])
+		if err != nil {
+			return nil, fmt.Errorf("property %q: %w", k, err)
+		}
+		if !first {
+			buf.WriteByte(',')
+		}
+		first = false
+		buf.WriteString(strconv.Quote(k))
+		buf.WriteByte(':')
+		buf.Write(v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// forEachMember calls f with the name of each member of the top-level JSON
+// object in data, unescaping names only when they contain escapes. It does
+// nothing when data is not an object.
+func forEachMember(data []byte, f func(name []byte)) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i >= len(data) || data[i] == '}' {
+			return
+		}
+		if data[i] == ',' {
+			i++
+			continue
+		}
+		if data[i] != '"' {
+			return
+		}
+		end := skipString(data, i)
+		name := data[i+1 : end-1]
+		if bytes.IndexByte(name, '\\') >= 0 {
+			var s string
+			if json.Unmarshal(data[i:end], &s) == nil {
+				name = []byte(s)
+			}
+		}
+		f(name)
+		i = skipSpace(data, end)
+		if i < len(data) && data[i] == ':' {
+			i++
+		}
+		i = skipValue(data, skipSpace(data, i))
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+func skipString(data []byte, i int) int {
+	i++
+	for i < len(data) {
+		switch data[i] {
+		case '\\':
+			i += 2
+			continue
+		case '"':
+			return i + 1
+		}
+		i++
+	}
+	return i
+}
+
+func skipValue(data []byte, i int) int {
+	depth := 0
+	for i < len(data) {
+		switch data[i] {
+		case '"':
+			i = skipString(data, i)
+			if depth == 0 {
+				return i
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',':
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return i
+}
+
+// Kind returns the JSON type of the value in data: one of "object",
+// "array", "string", "number", "boolean" and "null", or "" when data holds
+// no value.
+func Kind(data []byte) string {
+	i := skipSpace(data, 0)
+	if i >= len(data) {
+		return ""
+	}
+	switch c := data[i]; {
+	case c == '{':
+		return "object"
+	case c == '[':
+		return "array"
+	case c == '"':
+		return "string"
+	case c == 't' || c == 'f':
+		return "boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || c >= '0' && c <= '9':
+		return "number"
+	}
+	return ""
+}
+
+// IsInteger reports whether the JSON number in data has no fractional part.
+func IsInteger(data []byte) bool {
+	var n json.Number
+	if json.Unmarshal(data, &n) != nil {
+		return false
+	}
+	if _, err := n.Int64(); err == nil {
+		return true
+	}
+	f, err := n.Float64()
+	return err == nil && f == float64(int64(f))
+}
+
+// Member returns the string value of the named member of the JSON object
+// in data, for discriminators, and whether it is there and a string. It
+// scans member names without decoding the rest of the object.
+func Member(data []byte, name string) (string, bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return "", false
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i >= len(data) || data[i] == '}' || data[i] != '"' && data[i] != ',' {
+			return "", false
+		}
+		if data[i] == ',' {
+			i++
+			continue
+		}
+		end := skipString(data, i)
+		key := data[i+1 : end-1]
+		match := string(key) == name
+		if !match && bytes.IndexByte(key, '\\') >= 0 {
+			var s string
+			match = json.Unmarshal(data[i:end], &s) == nil && s == name
+		}
+		i = skipSpace(data, end)
+		if i < len(data) && data[i] == ':' {
+			i++
+		}
+		start := skipSpace(data, i)
+		i = skipValue(data, start)
+		if match {
+			var v string
+			if json.Unmarshal(data[start:i], &v) != nil {
+				return "", false
+			}
+			return v, true
+		}
+	}
+}
