@@ -91,7 +91,8 @@ func SetBody(r *http.Request, body []byte) {
 }
 
 // RequestRewriter is a middleware that reads each request body, up to a
-// limit, and passes it through Rewrite before the next handler sees it.
+// limit, and passes it through Rewrite before the next handler receives
+// it.
 type RequestRewriter struct {
 	// MaxBytes is the body size limit in bytes. A longer body is rejected
 	// with 413 Content Too Large. Zero or less means [DefaultMaxBodyBytes].

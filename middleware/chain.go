@@ -13,7 +13,7 @@ import (
 type Middleware = func(http.Handler) http.Handler
 
 // Chain returns a Middleware that applies mws in order: the first one is
-// the outermost and sees each request first. Nil entries are skipped.
+// the outermost and receives each request first. Nil entries are skipped.
 // Chain(a, b)(h) is a(b(h)).
 func Chain(mws ...Middleware) Middleware {
 	return func(next http.Handler) http.Handler {
@@ -27,8 +27,8 @@ func Chain(mws ...Middleware) Middleware {
 }
 
 // ErrorHandler writes the response for a request that a middleware
-// rejects. err is a *problem.Error whose Problem holds the status code and
-// a detail for the client, and whose cause chain holds one of this
+// rejects. err is a *problem.Error whose Problem contains the status code
+// and a detail for the client, and whose cause chain contains one of this
 // package's sentinel errors (or a validator's error), for errors.Is.
 //
 // By the time an ErrorHandler runs, the middleware has already set the
@@ -41,8 +41,8 @@ type ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 // carries as application/problem+json, or a bare 500 when err carries
 // none.
 func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
-	// A failed write means the client went away, and there is nobody left
-	// to tell.
+	// A failed write means the client disconnected, so the error is
+	// dropped.
 	_ = problem.WriteError(w, err)
 }
 

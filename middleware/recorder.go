@@ -15,8 +15,8 @@ import (
 type RecorderOptions struct {
 	// Buffer decides, when the handler sets the final status, whether the
 	// Recorder holds the status, header and body until [Recorder.Commit],
-	// so that they can be rewritten. It sees the status and the header as
-	// the handler left them. Nil means pass-through for every response:
+	// so that they can be rewritten. It receives the status and the header
+	// as the handler left them. Nil means pass-through for every response:
 	// each write goes to the client at once.
 	Buffer func(status int, header http.Header) bool
 
@@ -30,7 +30,7 @@ type RecorderOptions struct {
 	Tee io.Writer
 }
 
-// recorderState is where a Recorder is in the life of a response.
+// recorderState is the stage of the response that a Recorder wraps.
 type recorderState uint8
 
 const (
@@ -41,7 +41,7 @@ const (
 )
 
 // Recorder observes, and in buffering mode rewrites, the response that a
-// handler writes. Pass [Recorder.Writer] to the handler; the Recorder
+// handler writes. Pass [Recorder.Writer] to the handler. The Recorder
 // itself is the control side for the middleware.
 //
 // In pass-through mode every write reaches the client immediately, and
@@ -278,8 +278,8 @@ func (rec *Recorder) readFrom(src io.Reader) (int64, error) {
 		return rec.body.ReadFrom(src)
 	}
 	if rec.opts.Tee != nil {
-		// Copy through writeThrough so that Tee sees only the bytes the
-		// client accepted, at the cost of the sendfile path.
+		// Copy through writeThrough so that Tee receives only the bytes
+		// the client accepted, at the cost of the sendfile path.
 		return io.Copy(writerFunc(rec.writeThrough), src)
 	}
 	n, err := rec.w.(io.ReaderFrom).ReadFrom(src)
