@@ -7,16 +7,18 @@ import (
 )
 
 // Write sends p as the response: status p.Status, Content-Type
-// application/problem+json,
-// and the JSON body followed by a newline. It replaces any Content-Length
-// and Content-Encoding that an earlier handler set, because those described
-// a different body. A Status outside 400-599 is sent, and encoded, as
-// 500, because a problem describes an error. Other headers already set on w, such as
-// WWW-Authenticate or Retry-After, are sent unchanged.
+// application/problem+json, X-Content-Type-Options nosniff, and the JSON
+// body followed by a newline. A Status outside 400-599 is sent, and
+// encoded, as 500, because a problem describes an error.
+//
+// Write replaces any Content-Length and Content-Encoding that an earlier
+// handler set, because those described a different body. Other headers
+// already set on w, such as WWW-Authenticate or Retry-After, are sent
+// unchanged.
 //
 // When an extension member cannot be encoded, Write sends p without its
-// extension members and returns the encoding error; the client still gets
-// a valid problem body. A non-nil error otherwise comes from w.Write.
+// extension members and returns the encoding error, so the client still
+// gets a valid problem body. A non-nil error otherwise comes from w.Write.
 func Write(w http.ResponseWriter, p *Problem) error {
 	if p == nil {
 		p = internal()
