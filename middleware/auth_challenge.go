@@ -74,6 +74,9 @@ func (ev *evaluation) schemeChallenge(name string) string {
 		// 401 must carry a challenge (RFC 9110 section 15.5.2).
 		return ev.a.challenge("APIKey")
 	}
+	// NOTE: mutualTLS has no HTTP authentication scheme, so a 401 for an
+	// operation that accepts only mutualTLS carries no challenge, although
+	// RFC 9110 section 15.5.2 asks for one.
 	return ""
 }
 

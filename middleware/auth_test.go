@@ -453,7 +453,7 @@ func TestAuthenticateMutualTLS(t *testing.T) {
 		Schemes: map[string]SecurityScheme{"mtls": {Type: SchemeMutualTLS}},
 		Validators: map[string]Validator{"mtls": CertificateValidator(func(_ context.Context, state *tls.ConnectionState) (string, error) {
 			// The server only requests certificates, so the validator pins
-			// the one it knows.
+			// the expected one.
 			if !state.PeerCertificates[0].Equal(clientCert.Leaf) {
 				return "", ErrInvalidCredentials
 			}

@@ -30,6 +30,8 @@ func ClientIP(r *http.Request, trustedProxies []netip.Prefix) (netip.Addr, error
 		return peer, nil
 	}
 
+	// TODO: read the standard Forwarded field (RFC 7239) too, for proxies
+	// that send only that one.
 	entries := forwardedFor(r.Header.Values("X-Forwarded-For"))
 	hop := peer
 	for i := len(entries) - 1; i >= 0; i-- {

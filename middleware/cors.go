@@ -310,8 +310,8 @@ func exposeResponseHeaders(status int, h http.Header) int {
 }
 
 // unexposable reports whether a response header needs no exposing or can
-// never be exposed: the CORS-safelisted response headers (Fetch standard,
-// section 2.2.6), Set-Cookie, and the CORS headers themselves.
+// never be exposed: the CORS-safelisted response headers of the Fetch
+// standard, Set-Cookie, and the CORS headers themselves.
 func unexposable(name string) bool {
 	switch name {
 	case "Cache-Control", "Content-Language", "Content-Length", "Content-Type",

@@ -91,8 +91,8 @@ type CORSOptions struct {
 	ErrorHandler ErrorHandler
 }
 
-// safelistedMethods are the CORS-safelisted methods (Fetch standard,
-// section 2.2.1): browsers accept them even when a preflight response
+// safelistedMethods are the CORS-safelisted methods of the Fetch
+// standard. Browsers accept them even when a preflight response
 // does not list them.
 var safelistedMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost}
 

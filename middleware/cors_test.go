@@ -51,7 +51,7 @@ func TestNewCORSReportsEveryError(t *testing.T) {
 
 // corsRequest builds a request with the given method and headers, sent
 // through a CORS middleware in front of an application that sets
-// X-Total-Count and answers "app".
+// X-Total-Count and responds "app".
 func corsRequest(t *testing.T, opts CORSOptions, method string, headers ...string) (*httptest.ResponseRecorder, bool) {
 	t.Helper()
 	c, err := NewCORS(opts)

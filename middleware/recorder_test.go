@@ -115,7 +115,7 @@ func TestRecorderHijack(t *testing.T) {
 	}
 }
 
-// serveEcho answers an upgrade request on a hijacked connection and
+// serveEcho accepts an upgrade request on a hijacked connection and
 // echoes one line, like a minimal WebSocket-style protocol switch.
 func serveEcho(rw *bufio.ReadWriter) {
 	_, _ = rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")

@@ -12,6 +12,9 @@ import (
 // Hijack method would make callers believe that streaming or a WebSocket
 // upgrade is possible when it is not, so there is one type per
 // combination of http.Flusher, http.Hijacker and io.ReaderFrom.
+//
+// NOTE: http.Pusher is not passed on, so HTTP/2 server push is unavailable
+// behind a Recorder.
 
 type baseView struct{ rec *Recorder }
 
