@@ -24,21 +24,34 @@ const (
 type Options struct {
 	// Package is the Go package name; empty means "api".
 	Package string
+	// Parts lists the parts to write (see Parts); empty means all.
+	Parts []string
 }
 
 // Generate renders the model as gofmt-formatted Go files, keyed by file
 // name. The output depends only on the model, so two runs give identical
 // bytes.
 func Generate(m *Model, opts Options) (map[string][]byte, error) {
-	files := map[string]*jen.File{
-		"models.go":     newFile(m),
-		"validate.go":   newFile(m),
-		"operations.go": newFile(m),
+	if opts.Package != "" {
+		m.Package = opts.Package
 	}
+	if m.Package == "" {
+		m.Package = "api"
+	}
+	want := func(part string) bool { return len(opts.Parts) == 0 || containsString(opts.Parts, part) }
 	e := &emitter{model: m, needs: map[*Decl]int{}}
-	e.models(files["models.go"])
-	e.validation(files["validate.go"])
-	e.operationTypes(files["operations.go"])
+	files := map[string]*jen.File{}
+	if want("models") || want("operations") {
+		// Operation types refer to models, so either part brings them.
+		files["models.go"] = newFile(m)
+		files["validate.go"] = newFile(m)
+		e.models(files["models.go"])
+		e.validation(files["validate.go"])
+	}
+	if want("operations") {
+		files["operations.go"] = newFile(m)
+		e.operationTypes(files["operations.go"])
+	}
 
 	out := make(map[string][]byte, len(files)+1)
 	for name, f := range files {
@@ -48,11 +61,13 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 		}
 		out[name] = src
 	}
-	table, err := renderTable(m)
-	if err != nil {
-		return nil, fmt.Errorf("render operations table: %w", err)
+	if want("operations") {
+		table, err := renderTable(m)
+		if err != nil {
+			return nil, fmt.Errorf("render operations table: %w", err)
+		}
+		out["table.go"] = table
 	}
-	out["table.go"] = table
 	return out, nil
 }
 

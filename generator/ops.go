@@ -16,6 +16,10 @@ var methodOrder = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "P
 // Build turns a loaded spec into the Model that emitters read. pkg is the
 // Go package name of the output.
 func Build(spec *Spec, pkg string) (*Model, error) {
+	return build(spec, pkg, nil)
+}
+
+func build(spec *Spec, pkg string, overrides map[string]string) (*Model, error) {
 	m := &Model{
 		SpecFile: path.Base(strings.ReplaceAll(spec.Path, "\\", "/")),
 		Package:  pkg,
@@ -31,6 +35,7 @@ func Build(spec *Spec, pkg string) (*Model, error) {
 		patterns:   make(map[string]*Pattern),
 		warned:     make(map[string]bool),
 		building:   make(map[*openapi3.Schema]bool),
+		overrides:  overrides,
 	}
 	b.declareComponents()
 	b.fillComponents()
@@ -126,6 +131,12 @@ func (b *builder) operation(op *openapi3.Operation, item *openapi3.PathItem, met
 		for _, k := range sortedKeys(q) {
 			o.QueryConst = append(o.QueryConst, [2]string{k, q.Get(k)})
 		}
+	}
+	if name, ok := b.overrides[o.ID]; ok && hook == "" || hook != "" && b.overrides[hook] != "" {
+		if hook != "" {
+			name = b.overrides[hook]
+		}
+		base = name
 	}
 	o.GoName = b.operationName(goName(base), ptr)
 	o.Security = b.security(op)

@@ -23,6 +23,7 @@ type builder struct {
 	patterns   map[string]*Pattern
 	warned     map[string]bool
 	building   map[*openapi3.Schema]bool
+	overrides  map[string]string // Config.Names
 }
 
 type pendingDecl struct {
@@ -34,6 +35,9 @@ var anyRef = &TypeRef{Kind: RefAny}
 
 // newDecl declares a named type, renaming it when the name is taken.
 func (b *builder) newDecl(name, pointer string) *Decl {
+	if o, ok := b.overrides[pointer]; ok {
+		name = o
+	}
 	final, renamed := b.names.take(name, pointer)
 	if renamed {
 		b.note(pointer, "type name %s is taken by %s; this schema is named %s", name, b.names.used[name], final)
