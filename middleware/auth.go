@@ -173,7 +173,7 @@ func (a *Authenticator) serve(w http.ResponseWriter, r *http.Request, next http.
 // winning alternative, which is anonymous when security is empty or an
 // empty alternative let the request through.
 //
-// On failure it returns a *problem.Error whose cause is an [*AuthError]
+// On failure it returns a *problem.Error whose cause is an [AuthError]
 // carrying the status and the WWW-Authenticate challenges to send. The
 // status is, in order of precedence:
 //   - 400 when credentials are malformed ([ErrMalformedCredentials]),

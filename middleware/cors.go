@@ -38,9 +38,10 @@ const (
 // Responses carry "Vary: Origin" whenever their CORS headers depend on the
 // origin, which is always except with AllowedOrigins "*" and no
 // credentials, so that shared caches do not serve one origin's response
-// to another. Preflight responses also vary on the requested method and
-// headers, and on Access-Control-Request-Private-Network when
-// AllowPrivateNetwork is set.
+// to another. Handlers should add to Vary with Header().Add rather than
+// replace it with Set, or the Origin entry is lost. Preflight responses
+// also vary on the requested method and headers, and on
+// Access-Control-Request-Private-Network when AllowPrivateNetwork is set.
 type CORS struct {
 	opts CORSOptions
 

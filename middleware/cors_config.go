@@ -175,21 +175,21 @@ func isDefaultPort(scheme, port string) bool {
 
 // headerNameSet validates header names and returns them lowercased, and
 // whether the list contains "*".
-func headerNameSet(what string, names []string) (any bool, set map[string]struct{}, err error) {
+func headerNameSet(field string, names []string) (star bool, set map[string]struct{}, err error) {
 	set = make(map[string]struct{}, len(names))
 	var errs []error
 	for _, n := range names {
 		if n == "*" {
-			any = true
+			star = true
 			continue
 		}
 		if !isToken(n) {
-			errs = append(errs, fmt.Errorf("%s %q is not a valid header name", what, n))
+			errs = append(errs, fmt.Errorf("%s %q is not a valid header name", field, n))
 			continue
 		}
 		set[strings.ToLower(n)] = struct{}{}
 	}
-	return any, set, errors.Join(errs...)
+	return star, set, errors.Join(errs...)
 }
 
 // exposedHeaders validates ExposedHeaders and returns the header value to

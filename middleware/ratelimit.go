@@ -64,9 +64,9 @@ type RateLimitOptions struct {
 // of RateLimitOptions.Burst requests that refills at RequestsPerSecond.
 // Create it with [NewRateLimiter].
 //
-// Every response it lets through, or rejects, carries the rate limit
-// fields of the IETF draft "RateLimit header fields for HTTP" (version
-// 10):
+// Every response it lets through, or rejects, carries the two rate limit
+// fields that the IETF draft draft-ietf-httpapi-ratelimit-headers defines
+// since version 09 (the draft is not yet an RFC):
 //
 //	RateLimit-Policy: "default";q=100;w=60
 //	RateLimit: "default";r=99;t=1
