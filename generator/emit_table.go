@@ -19,7 +19,7 @@ type tableData struct {
 }
 
 type tableRow struct {
-	Var, What, ID, Method, Path, Tags, Security string
+	Var, What, ID, Method, Path, Tags, Security, Name string
 	Webhook                                     bool
 }
 
@@ -53,6 +53,7 @@ func newTableRow(o *Operation) tableRow {
 	if o.Webhook {
 		row.What = fmt.Sprintf("the webhook %s", strconv.Quote(o.Name))
 		row.Path = strconv.Quote("")
+		row.Name = strconv.Quote(o.Name)
 	} else {
 		row.What = fmt.Sprintf("the operation %s %s", o.Method, strconv.Quote(o.Path))
 	}

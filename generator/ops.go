@@ -139,7 +139,7 @@ func (b *builder) operation(op *openapi3.Operation, item *openapi3.PathItem, met
 		base = name
 	}
 	o.GoName = b.operationName(goName(base), ptr)
-	o.Security = b.security(op)
+	o.Security = b.security(op, hook != "")
 	o.Params = b.params(o, item.Parameters, op.Parameters, ptr)
 	o.Body = b.body(o, op.RequestBody, ptr+"/requestBody")
 	o.Responses = b.responses(o, op.Responses, ptr+"/responses")
@@ -393,8 +393,14 @@ func statusOrder(code string) int {
 	return 2000
 }
 
-func (b *builder) security(op *openapi3.Operation) []Requirement {
+// security resolves the requirement list of an operation. Webhooks take
+// only their own: the document's top-level list describes how clients
+// call the API, not how the API's deliveries authenticate to receivers.
+func (b *builder) security(op *openapi3.Operation, webhook bool) []Requirement {
 	reqs := b.spec.Doc.Security
+	if webhook {
+		reqs = nil
+	}
 	if op.Security != nil {
 		reqs = *op.Security
 	}

@@ -37,6 +37,10 @@ type Operation struct {
 	// Webhook is true when the operation is a webhook that this server
 	// receives, rather than an operation under the spec's paths.
 	Webhook bool
+
+	// Name is the webhook's key under the spec's webhooks (or x-webhooks),
+	// such as "pet.created"; empty for operations under paths.
+	Name string
 }
 
 // SecurityRequirement is one alternative of an operation's security list:
