@@ -20,7 +20,7 @@ type tableData struct {
 
 type tableRow struct {
 	Var, What, ID, Method, Path, Tags, Security, Name string
-	Webhook                                     bool
+	Webhook                                           bool
 }
 
 func renderTable(m *Model) ([]byte, error) {
