@@ -90,8 +90,8 @@ func goldenConfig(t *testing.T, c goldenCase) generator.Config {
 	return cfg
 }
 
-// goldenResult is what one generation produced: files is nil when Run
-// failed, and stderr holds the diagnostics or the error.
+// goldenResult is the output of one generation. Its files are nil when Run
+// failed, and stderr contains the diagnostics or the error.
 type goldenResult struct {
 	files  map[string][]byte
 	stderr string
@@ -126,7 +126,7 @@ func relativePaths(s, dir string) string {
 	return strings.ReplaceAll(s, dir+string(filepath.Separator), "")
 }
 
-// readWant reads the case's want folder; it returns nil when there is none.
+// readWant reads the case's want folder, or returns nil when there is none.
 func readWant(t *testing.T, c goldenCase) map[string][]byte {
 	t.Helper()
 	entries, err := os.ReadDir(filepath.Join(c.dir, "want"))

@@ -18,6 +18,12 @@ const (
 	Choice2  Choice = "*/"
 )
 
+// EvilFuncMainPayload is generated from the schema at /webhooks/evil } func
+// main() {} ~1~1/post/requestBody/content/application~1json/schema.
+type EvilFuncMainPayload struct {
+	ID *string `json:"id,omitempty"`
+}
+
 // Item: Closes a block comment */ and opens one /*
 // func main(){}
 // // and a line comment

@@ -28,3 +28,35 @@ func (*ListItems200Response) StatusCode() int {
 }
 
 func (*ListItems200Response) isListItemsResponse() {}
+
+// EvilFuncMainRequest is the request of the webhook "evil\n}\nfunc main()
+// {}\n//".
+// Summary
+// */ func main() {}
+type EvilFuncMainRequest struct {
+	// Body is the application/json body; nil when the request has none.
+	Body *EvilFuncMainPayload
+}
+
+// EvilFuncMainResponse is a response of the webhook "evil\n}\nfunc main()
+// {}\n//": one of *EvilFuncMain200Response.
+type EvilFuncMainResponse interface {
+	// StatusCode returns the HTTP status code of the response.
+	StatusCode() int
+	isEvilFuncMainResponse()
+}
+
+// EvilFuncMain200Response is the 200 response of the webhook "evil\n}\nfunc
+// main() {}\n//". Received */
+type EvilFuncMain200Response struct {
+	// XEvil is the response header "X-Evil*/". Header
+	// }
+	XEvil *string
+}
+
+// StatusCode returns the HTTP status code of the response.
+func (*EvilFuncMain200Response) StatusCode() int {
+	return 200
+}
+
+func (*EvilFuncMain200Response) isEvilFuncMainResponse() {}

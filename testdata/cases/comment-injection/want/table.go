@@ -12,11 +12,23 @@ var Operations = []*middleware.Operation{
 }
 
 // Webhooks lists the spec's webhooks, sorted by name.
-var Webhooks = []*middleware.Operation{}
+var Webhooks = []*middleware.Operation{
+	EvilFuncMainOperation,
+}
 
 // ListItemsOperation describes the operation GET "/items".
 var ListItemsOperation = &middleware.Operation{
 	ID:     "listItems",
 	Method: "GET",
 	Path:   "/items",
+}
+
+// EvilFuncMainOperation describes the webhook "evil\n}\nfunc main() {}\n//".
+var EvilFuncMainOperation = &middleware.Operation{
+	ID:      "hook */ `quoted`\nfunc init() {}",
+	Method:  "POST",
+	Path:    "",
+	Tags:    []string{"tag\"with quote", "tag`with backtick"},
+	Webhook: true,
+	Name:    "evil\n}\nfunc main() {}\n//",
 }

@@ -37,28 +37,6 @@ func (v *Money) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Money2 is generated from the schema at
-// /paths/~1payments/post/requestBody/content/application~1json/schema/properties/amount.
-type Money2 struct {
-	Amount   int64  `json:"amount"`
-	Currency string `json:"currency"`
-
-	missing []int
-	unknown string
-}
-
-var money2Object = oas.NewObject([]string{"amount", "currency"}, []int{0, 1}, false)
-
-// UnmarshalJSON decodes v and records which required properties were absent.
-func (v *Money2) UnmarshalJSON(data []byte) error {
-	type plain Money2
-	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
-		return err
-	}
-	v.missing, v.unknown = money2Object.Scan(data)
-	return nil
-}
-
 // Order is generated from the schema at /components/schemas/Order.
 type Order struct {
 	ShipTo *Address `json:"shipTo,omitempty"`
@@ -77,26 +55,5 @@ func (v *Order) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	v.missing, v.unknown = orderObject.Scan(data)
-	return nil
-}
-
-// Payment is generated from the schema at
-// /paths/~1payments/post/requestBody/content/application~1json/schema.
-type Payment struct {
-	Amount Money2 `json:"amount"`
-
-	missing []int
-	unknown string
-}
-
-var paymentObject = oas.NewObject([]string{"amount"}, []int{0}, false)
-
-// UnmarshalJSON decodes v and records which required properties were absent.
-func (v *Payment) UnmarshalJSON(data []byte) error {
-	type plain Payment
-	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
-		return err
-	}
-	v.missing, v.unknown = paymentObject.Scan(data)
 	return nil
 }

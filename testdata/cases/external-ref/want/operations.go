@@ -3,28 +3,31 @@
 
 package externalref
 
-// CreatePaymentRequest is the request of the operation createPayment (POST
-// /payments).
-type CreatePaymentRequest struct {
+// CreateOrderRequest is the request of the operation createOrder (POST
+// /orders).
+type CreateOrderRequest struct {
 	// Body is the application/json body; nil when the request has none.
-	Body *Payment
+	Body *Order
 }
 
-// CreatePaymentResponse is a response of the operation createPayment (POST
-// /payments): one of *CreatePayment201Response.
-type CreatePaymentResponse interface {
+// CreateOrderResponse is a response of the operation createOrder (POST
+// /orders): one of *CreateOrder201Response.
+type CreateOrderResponse interface {
 	// StatusCode returns the HTTP status code of the response.
 	StatusCode() int
-	isCreatePaymentResponse()
+	isCreateOrderResponse()
 }
 
-// CreatePayment201Response is the 201 response of the operation createPayment
-// (POST /payments). Created.
-type CreatePayment201Response struct{}
+// CreateOrder201Response is the 201 response of the operation createOrder
+// (POST /orders). Created.
+type CreateOrder201Response struct {
+	// Body is the application/json body.
+	Body *Address
+}
 
 // StatusCode returns the HTTP status code of the response.
-func (*CreatePayment201Response) StatusCode() int {
+func (*CreateOrder201Response) StatusCode() int {
 	return 201
 }
 
-func (*CreatePayment201Response) isCreatePaymentResponse() {}
+func (*CreateOrder201Response) isCreateOrderResponse() {}

@@ -8,15 +8,15 @@ import "github.com/whgen/whgen/middleware"
 // Operations lists the operations of the spec's paths, sorted by path and
 // then by method.
 var Operations = []*middleware.Operation{
-	CreatePaymentOperation,
+	CreateOrderOperation,
 }
 
 // Webhooks lists the spec's webhooks, sorted by name.
 var Webhooks = []*middleware.Operation{}
 
-// CreatePaymentOperation describes the operation POST "/payments".
-var CreatePaymentOperation = &middleware.Operation{
-	ID:     "createPayment",
+// CreateOrderOperation describes the operation POST "/orders".
+var CreateOrderOperation = &middleware.Operation{
+	ID:     "createOrder",
 	Method: "POST",
-	Path:   "/payments",
+	Path:   "/orders",
 }

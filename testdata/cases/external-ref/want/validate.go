@@ -53,23 +53,6 @@ func (v *Money) validate(ptr string, e *oas.Errors) {
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
-func (v *Money2) Validate() error {
-	e := new(oas.Errors)
-	v.validate("", e)
-	return e.Err()
-}
-
-func (v *Money2) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		money2Object.Check(ptr, v.missing, v.unknown, e)
-	}
-	if !pattern0.MatchString(v.Currency) {
-		e.Add(oas.Join(ptr, "currency"), "must match the pattern ^[A-Z]{3}$")
-	}
-}
-
-// Validate checks v against the constraints of its schema and returns
-// oas.Errors listing every violation, or nil.
 func (v *Order) Validate() error {
 	e := new(oas.Errors)
 	v.validate("", e)
@@ -84,19 +67,4 @@ func (v *Order) validate(ptr string, e *oas.Errors) {
 		(*v.ShipTo).validate(oas.Join(ptr, "shipTo"), e)
 	}
 	v.Total.validate(oas.Join(ptr, "total"), e)
-}
-
-// Validate checks v against the constraints of its schema and returns
-// oas.Errors listing every violation, or nil.
-func (v *Payment) Validate() error {
-	e := new(oas.Errors)
-	v.validate("", e)
-	return e.Err()
-}
-
-func (v *Payment) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		paymentObject.Check(ptr, v.missing, v.unknown, e)
-	}
-	v.Amount.validate(oas.Join(ptr, "amount"), e)
 }
