@@ -53,20 +53,39 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 		e.operationTypes(files["operations.go"])
 	}
 
-	out := make(map[string][]byte, len(files)+1)
-	for name, f := range files {
-		src, err := render(f)
-		if err != nil {
-			return nil, fmt.Errorf("render %s: %w", name, err)
-		}
-		out[name] = src
+	// Formatting dominates the time of large generations, and the files
+	// are independent, so they render in parallel.
+	type rendered struct {
+		name string
+		src  []byte
+		err  error
 	}
+	results := make(chan rendered, len(files)+1)
+	for name, f := range files {
+		go func() {
+			src, err := render(f)
+			results <- rendered{name, src, err}
+		}()
+	}
+	jobs := len(files)
 	if want("operations") {
-		table, err := renderTable(m)
-		if err != nil {
-			return nil, fmt.Errorf("render operations table: %w", err)
+		jobs++
+		go func() {
+			src, err := renderTable(m)
+			results <- rendered{"table.go", src, err}
+		}()
+	}
+	out := make(map[string][]byte, jobs)
+	var firstErr error
+	for range jobs {
+		r := <-results
+		if r.err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("render %s: %w", r.name, r.err)
 		}
-		out["table.go"] = table
+		out[r.name] = r.src
+	}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	return out, nil
 }

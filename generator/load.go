@@ -36,7 +36,6 @@ type Spec struct {
 	Version string
 
 	loc   *locator
-	raw   map[string]any  // the repaired document, before kin-openapi decoded it
 	moved map[string]bool // webhooks read from `x-webhooks`
 }
 
@@ -59,6 +58,18 @@ func Load(path string, opts LoadOptions) (*Spec, error) {
 // LoadData is Load for a document already in memory; path names it in
 // diagnostics and anchors relative `$ref`s.
 func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
+	// Most JSON documents need no repair, so kin-openapi decodes the
+	// original bytes while the repairer looks for defects; the result is
+	// used unless a repair changed the tree.
+	var early chan decoded
+	if isJSON(path, data) {
+		early = make(chan decoded, 1)
+		go func() {
+			doc := &openapi3.T{}
+			err := json.Unmarshal(data, doc)
+			early <- decoded{doc, err}
+		}()
+	}
 	tree, loc, err := parseTree(path, data)
 	if err != nil {
 		return nil, err
@@ -81,7 +92,7 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 
 	r := &repairer{root: root, version: version}
 	r.run()
-	spec := &Spec{Path: path, Version: version, loc: loc, raw: root, moved: r.moved}
+	spec := &Spec{Path: path, Version: version, loc: loc, moved: r.moved}
 	diags := spec.locate(r.diags)
 	if opts.Strict {
 		for i := range diags {
@@ -94,8 +105,22 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 		return nil, &DiagnosticsError{Diagnostics: onlyErrors(diags)}
 	}
 
-	doc, err := decodeDocument(path, root)
-	if err != nil {
+	var doc *openapi3.T
+	if early != nil {
+		d := <-early
+		if d.err == nil && !r.changed {
+			doc = d.doc
+			if err := moveXWebhooks(doc, root); err != nil {
+				return nil, diagError(path, 1, 1, "/x-webhooks", "cannot decode x-webhooks: "+err.Error())
+			}
+		}
+	}
+	if doc == nil {
+		if doc, err = decodeTree(path, root); err != nil {
+			return nil, err
+		}
+	}
+	if err := resolveRefs(path, doc); err != nil {
 		return nil, err
 	}
 	spec.Doc, spec.Diagnostics = doc, diags
@@ -143,7 +168,8 @@ func isJSON(path string, data []byte) bool {
 func jsonSyntaxError(path string, data []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		pos := offsetPosition(data, int(se.Offset))
+		// Offset counts the bytes read, so the offending byte is the last.
+		pos := offsetPosition(data, max(int(se.Offset)-1, 0))
 		return diagError(path, pos.line, pos.col, "", "invalid JSON: "+se.Error())
 	}
 	if errors.Is(err, errors.New("EOF")) || strings.Contains(err.Error(), "EOF") {
@@ -243,9 +269,31 @@ func yamlScalar(n *yaml.Node) (any, error) {
 	return n.Value, nil
 }
 
-// decodeDocument hands the repaired tree to kin-openapi and resolves its
-// references, including relative references to other files.
-func decodeDocument(path string, root map[string]any) (*openapi3.T, error) {
+type decoded struct {
+	doc *openapi3.T
+	err error
+}
+
+// moveXWebhooks gives a document decoded from the original bytes the
+// webhooks that the repairer merged from x-webhooks.
+func moveXWebhooks(doc *openapi3.T, root map[string]any) error {
+	if _, ok := doc.Extensions["x-webhooks"]; !ok {
+		return nil
+	}
+	delete(doc.Extensions, "x-webhooks")
+	data, err := json.Marshal(root["webhooks"])
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, &doc.Webhooks); err != nil {
+		return err
+	}
+	doc.OpenAPI, _ = root["openapi"].(string)
+	return nil
+}
+
+// decodeTree hands the repaired tree to kin-openapi.
+func decodeTree(path string, root map[string]any) (*openapi3.T, error) {
 	data, err := json.Marshal(root)
 	if err != nil {
 		return nil, diagError(path, 1, 1, "", "cannot encode the repaired document: "+err.Error())
@@ -254,7 +302,12 @@ func decodeDocument(path string, root map[string]any) (*openapi3.T, error) {
 	if err := json.Unmarshal(data, doc); err != nil {
 		return nil, diagError(path, 1, 1, "", "cannot decode the document: "+err.Error())
 	}
+	return doc, nil
+}
 
+// resolveRefs resolves the document's references, including relative
+// references to other files.
+func resolveRefs(path string, doc *openapi3.T) error {
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
 	loader.Context = context.Background()
@@ -265,9 +318,9 @@ func decodeDocument(path string, root map[string]any) (*openapi3.T, error) {
 	}
 	location := &url.URL{Path: filepath.ToSlash(abs)}
 	if err := loader.ResolveRefsIn(doc, location); err != nil {
-		return nil, diagError(path, 1, 1, "", "cannot resolve references: "+strings.TrimPrefix(err.Error(), "failed to "))
+		return diagError(path, 1, 1, "", "cannot resolve references: "+strings.TrimPrefix(err.Error(), "failed to "))
 	}
-	return doc, nil
+	return nil
 }
 
 // readLocalFile reads referenced files from disk only: whgen never fetches

@@ -20,11 +20,22 @@ type repairer struct {
 	// moved lists the webhooks that came from `x-webhooks`, so that
 	// diagnostics can point into the file as written.
 	moved map[string]bool
+	// changed is set when a repair edited the tree, beyond moving
+	// x-webhooks, so that the original bytes no longer describe it.
+	changed bool
 }
 
 var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"}
 
+// warn records a defect that a repair of the tree fixed.
 func (r *repairer) warn(pointer, format string, args ...any) {
+	r.changed = true
+	r.notice(pointer, format, args...)
+}
+
+// notice records a defect that the builder reads past without a change
+// to the tree.
+func (r *repairer) notice(pointer, format string, args ...any) {
 	r.diags = append(r.diags, Diagnostic{Severity: Warning, Pointer: pointer, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -103,7 +114,7 @@ func (r *repairer) pathItem(ptr string, v any, path string) {
 		return
 	}
 	if path != "" && strings.Contains(path, "?") {
-		r.warn(ptr, "path %q carries a query string, which a path key must not; read as path %q with query %q required", path, path[:strings.IndexByte(path, '?')], path[strings.IndexByte(path, '?')+1:])
+		r.notice(ptr, "path %q carries a query string, which a path key must not; read as path %q with query %q required", path, path[:strings.IndexByte(path, '?')], path[strings.IndexByte(path, '?')+1:])
 	}
 	r.parameters(ptr+"/parameters", item["parameters"])
 	for _, m := range httpMethods {
@@ -122,7 +133,7 @@ func (r *repairer) operation(ptr string, op, item map[string]any, path string) {
 	}
 	responses, ok := op["responses"].(map[string]any)
 	if !ok && strings.HasPrefix(r.version, "3.0") {
-		r.warn(ptr, "operation has no responses, which OpenAPI 3.0 requires; read as having none")
+		r.notice(ptr, "operation has no responses, which OpenAPI 3.0 requires; read as having none")
 	}
 	for _, code := range sortedKeys(responses) {
 		r.response(ptr+"/responses/"+escapeSegment(code), responses[code])

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const smallSpec = `openapi: 3.1.0
+info: {title: Small, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+`
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCheckStaleThenFresh(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "openapi.yaml")
+	out := filepath.Join(dir, "api")
+	writeFile(t, spec, smallSpec)
+
+	if code, _, stderr := runCLI(t, "generate", "-o", out, spec); code != 0 {
+		t.Fatalf("generate: exit %d, want 0; stderr:\n%s", code, stderr)
+	}
+	if code, stdout, _ := runCLI(t, "check", "-o", out, spec); code != 0 {
+		t.Fatalf("check after generate: exit %d, want 0; diff:\n%s", code, stdout)
+	}
+
+	writeFile(t, spec, strings.Replace(smallSpec, "name: {type: string}", "name: {type: string}\n        size: {type: integer}", 1))
+	code, stdout, stderr := runCLI(t, "check", "-o", out, spec)
+	if code != 1 {
+		t.Fatalf("check after a spec change: exit %d, want 1", code)
+	}
+	if !strings.Contains(stdout, "+\tSize *int64") {
+		t.Errorf("check diff does not show the new field; got:\n%s", stdout)
+	}
+	if !strings.Contains(stderr, "stale") {
+		t.Errorf("check stderr = %q, want a note that files are stale", stderr)
+	}
+
+	if code, _, stderr := runCLI(t, "generate", "-o", out, spec); code != 0 {
+		t.Fatalf("regenerate: exit %d; stderr:\n%s", code, stderr)
+	}
+	if code, stdout, _ := runCLI(t, "check", "-o", out, spec); code != 0 {
+		t.Fatalf("check after regenerating: exit %d, want 0; diff:\n%s", code, stdout)
+	}
+}
+
+func TestBadInputWritesNothing(t *testing.T) {
+	cases := []struct {
+		name, content, wantErr string
+	}{
+		{"invalid.yaml", "openapi: 3.1.0\ninfo: {title: x\n", "invalid.yaml:3:1: /: error: invalid YAML"},
+		{"invalid.json", "{\"openapi\": \"3.1.0\",\n \"info\": }", "invalid.json:2:10: /: error: invalid JSON"},
+		{"swagger.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "swagger.yaml:1:1: /openapi: error: not an OpenAPI 3.x document: it is Swagger 2.0"},
+		{"dangling.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\nwebhooks:\n  a:\n    $ref: '#/components/pathItems/Missing'\n", "dangling.yaml:5:5: /webhooks/a/$ref: error: reference"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			spec := filepath.Join(dir, c.name)
+			writeFile(t, spec, c.content)
+			out := filepath.Join(dir, "api")
+			code, _, stderr := runCLI(t, "generate", "-o", out, spec)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if !strings.Contains(stderr, c.wantErr) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr, c.wantErr)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("output directory exists after a failed generation (stat error %v)", err)
+			}
+		})
+	}
+}
+
+func TestMissingSpecFile(t *testing.T) {
+	code, _, stderr := runCLI(t, "generate", "-o", t.TempDir(), filepath.Join(t.TempDir(), "nope.yaml"))
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(stderr, "no such file") {
+		t.Errorf("stderr = %q, want it to name the missing file", stderr)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
+		{"generate"},
+		{"generate", "-nosuchflag", "x.yaml"},
+		{"generate", "a.yaml", "b.yaml"},
+		{"validate"},
+	} {
+		if code, _, _ := runCLI(t, args...); code != 2 {
+			t.Errorf("whgen %q: exit %d, want 2", args, code)
+		}
+	}
+}
+
+func TestHelpDescribesFlags(t *testing.T) {
+	code, _, stderr := runCLI(t, "generate", "-h")
+	if code != 0 {
+		t.Fatalf("generate -h: exit %d, want 0", code)
+	}
+	for _, flag := range []string{"-config", "-o", "-package", "-strict", "-v"} {
+		if !strings.Contains(stderr, flag) {
+			t.Errorf("generate -h does not describe %s", flag)
+		}
+	}
+}
+
+func TestStrictTurnsWarningsIntoErrors(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "openapi.yaml")
+	writeFile(t, spec, strings.Replace(smallSpec, "$ref: '#/components/schemas/Thing'", "$ref: '#/components/schemas/Gone'", 1))
+	out := filepath.Join(dir, "api")
+
+	code, _, stderr := runCLI(t, "generate", "-o", out, spec)
+	if code != 0 {
+		t.Fatalf("lenient generate: exit %d; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "openapi.yaml:12:45: /paths/~1things/get/responses/200/content/application~1json/schema/items/$ref: warning: reference \"#/components/schemas/Gone\" points to nothing") {
+		t.Errorf("stderr = %q, want a located warning", stderr)
+	}
+
+	strictOut := filepath.Join(dir, "strict")
+	if code, _, _ := runCLI(t, "generate", "-strict", "-o", strictOut, spec); code != 1 {
+		t.Errorf("strict generate: exit %d, want 1", code)
+	}
+	if _, err := os.Stat(strictOut); !os.IsNotExist(err) {
+		t.Errorf("strict generate wrote files")
+	}
+	if code, stdout, _ := runCLI(t, "validate", spec); code != 1 || !strings.Contains(stdout, "points to nothing") {
+		t.Errorf("validate: exit %d, output %q; want exit 1 listing the problem", code, stdout)
+	}
+}
+
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "openapi.yaml"), smallSpec)
+	writeFile(t, filepath.Join(dir, "whgen.yaml"), "spec: openapi.yaml\noutput: gen\npackage: things\nnames:\n  /components/schemas/Thing: Widget\n")
+	if code, _, stderr := runCLI(t, "generate", "-config", filepath.Join(dir, "whgen.yaml")); code != 0 {
+		t.Fatalf("generate: exit %d; stderr:\n%s", code, stderr)
+	}
+	models, err := os.ReadFile(filepath.Join(dir, "gen", "models.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(models, []byte("package things")) {
+		t.Errorf("models.go does not use the configured package name")
+	}
+	if !bytes.Contains(models, []byte("type Widget struct")) {
+		t.Errorf("models.go does not use the configured type name Widget")
+	}
+	writeFile(t, filepath.Join(dir, "bad.yaml"), "spec: openapi.yaml\npackge: typo\n")
+	if code, _, _ := runCLI(t, "generate", "-config", filepath.Join(dir, "bad.yaml")); code != 2 {
+		t.Errorf("config with an unknown key: exit %d, want 2", code)
+	}
+}
