@@ -8,7 +8,8 @@ import (
 	"net/url"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
 // DB is a database handle together with its dialect. It embeds *sql.DB, so all
@@ -74,14 +75,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func openSQL(d Dialect, dsn string) (*sql.DB, error) {
-	if d != Postgres {
-		return sql.Open(d.DriverName(), dsn)
-	}
-	connector, err := newPGConnector(dsn)
-	if err != nil {
-		return nil, err
-	}
-	return sql.OpenDB(connector), nil
+	return sql.Open(d.DriverName(), dsn)
 }
 
 // parseDSN returns the dialect that dsn selects and the data source name for
