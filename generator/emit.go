@@ -41,16 +41,26 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 	want := func(part string) bool { return len(opts.Parts) == 0 || containsString(opts.Parts, part) }
 	e := &emitter{model: m, needs: map[*Decl]int{}}
 	files := map[string]*jen.File{}
-	if want("models") || want("operations") {
-		// Operation types refer to models, so either part brings them.
-		files["models.go"] = newFile(m)
-		files["validate.go"] = newFile(m)
-		e.models(files["models.go"])
-		e.validation(files["validate.go"])
-	}
-	if want("operations") {
+	// Every part refers to the models, so they are always written.
+	files["models.go"] = newFile(m)
+	files["validate.go"] = newFile(m)
+	e.models(files["models.go"])
+	e.validation(files["validate.go"])
+	if want("operations") || want("server") || want("client") || want("receiver") {
 		files["operations.go"] = newFile(m)
 		e.operationTypes(files["operations.go"])
+	}
+	if want("server") && len(m.Operations) > 0 {
+		files["server.go"] = newFile(m)
+		e.server(files["server.go"])
+	}
+	if want("client") && len(m.Operations) > 0 {
+		files["client.go"] = newFile(m)
+		e.client(files["client.go"])
+	}
+	if want("receiver") && len(m.Webhooks) > 0 {
+		files["receiver.go"] = newFile(m)
+		e.receiver(files["receiver.go"])
 	}
 
 	// Formatting dominates the time of large generations, and the files
@@ -68,7 +78,7 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 		}()
 	}
 	jobs := len(files)
-	if want("operations") {
+	if want("operations") || want("server") || want("client") || want("receiver") {
 		jobs++
 		go func() {
 			src, err := renderTable(m)

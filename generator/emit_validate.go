@@ -165,11 +165,11 @@ func (e *emitter) propertyCount(d *Decl) []jen.Code {
 	s := d.Schema
 	if s.MinProps > 0 {
 		body = append(body, jen.If(jen.Id("n").Op("<").Lit(int(s.MinProps))).Block(
-			jen.Id("e").Dot("Add").Call(jen.Id("ptr"), jen.Lit(fmt.Sprintf("must have at least %d properties", s.MinProps)))))
+			jen.Id("e").Dot("Add").Call(jen.Id("ptr"), jen.Lit("must have at least "+plural(int(s.MinProps), "property")))))
 	}
 	if s.MaxProps != nil {
 		body = append(body, jen.If(jen.Id("n").Op(">").Lit(int(*s.MaxProps))).Block(
-			jen.Id("e").Dot("Add").Call(jen.Id("ptr"), jen.Lit(fmt.Sprintf("must have at most %d properties", *s.MaxProps)))))
+			jen.Id("e").Dot("Add").Call(jen.Id("ptr"), jen.Lit("must have at most "+plural(int(*s.MaxProps), "property")))))
 	}
 	return body
 }
@@ -284,10 +284,10 @@ func (e *emitter) sliceChecks(x string, t *TypeRef, p string, depth int, add fun
 	var out []jen.Code
 	if s := t.Schema; s != nil {
 		if s.MinItems > 0 {
-			out = append(out, jen.If(jen.Len(jen.Id(x)).Op("<").Lit(int(s.MinItems))).Block(add(fmt.Sprintf("must have at least %d items", s.MinItems))))
+			out = append(out, jen.If(jen.Len(jen.Id(x)).Op("<").Lit(int(s.MinItems))).Block(add("must have at least "+plural(int(s.MinItems), "item"))))
 		}
 		if s.MaxItems != nil {
-			out = append(out, jen.If(jen.Len(jen.Id(x)).Op(">").Lit(int(*s.MaxItems))).Block(add(fmt.Sprintf("must have at most %d items", *s.MaxItems))))
+			out = append(out, jen.If(jen.Len(jen.Id(x)).Op(">").Lit(int(*s.MaxItems))).Block(add("must have at most "+plural(int(*s.MaxItems), "item"))))
 		}
 		if s.UniqueItems {
 			i, j := fmt.Sprintf("i%d", depth), fmt.Sprintf("j%d", depth)
@@ -314,10 +314,10 @@ func (e *emitter) mapChecks(x string, t *TypeRef, p string, depth int, add func(
 	var out []jen.Code
 	if s := t.Schema; s != nil {
 		if s.MinProps > 0 {
-			out = append(out, jen.If(jen.Len(jen.Id(x)).Op("<").Lit(int(s.MinProps))).Block(add(fmt.Sprintf("must have at least %d properties", s.MinProps))))
+			out = append(out, jen.If(jen.Len(jen.Id(x)).Op("<").Lit(int(s.MinProps))).Block(add("must have at least "+plural(int(s.MinProps), "property"))))
 		}
 		if s.MaxProps != nil {
-			out = append(out, jen.If(jen.Len(jen.Id(x)).Op(">").Lit(int(*s.MaxProps))).Block(add(fmt.Sprintf("must have at most %d properties", *s.MaxProps))))
+			out = append(out, jen.If(jen.Len(jen.Id(x)).Op(">").Lit(int(*s.MaxProps))).Block(add("must have at most "+plural(int(*s.MaxProps), "property"))))
 		}
 	}
 	key, val := fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
@@ -356,10 +356,10 @@ func (e *emitter) stringChecks(x string, s *openapi3.Schema, add func(string) je
 	if s.MinLength > 0 || s.MaxLength != nil {
 		var conds []jen.Code
 		if s.MinLength > 0 {
-			conds = append(conds, jen.If(jen.Id("n").Op("<").Lit(int(s.MinLength))).Block(add(fmt.Sprintf("must be at least %d characters long", s.MinLength))))
+			conds = append(conds, jen.If(jen.Id("n").Op("<").Lit(int(s.MinLength))).Block(add("must be at least "+plural(int(s.MinLength), "character")+" long")))
 		}
 		if s.MaxLength != nil {
-			conds = append(conds, jen.If(jen.Id("n").Op(">").Lit(int(*s.MaxLength))).Block(add(fmt.Sprintf("must be at most %d characters long", *s.MaxLength))))
+			conds = append(conds, jen.If(jen.Id("n").Op(">").Lit(int(*s.MaxLength))).Block(add("must be at most "+plural(int(*s.MaxLength), "character")+" long")))
 		}
 		out = append(out, jen.Block(append([]jen.Code{jen.Id("n").Op(":=").Qual(oasPkg, "Length").Call(jen.Id(x))}, conds...)...))
 	}
@@ -457,4 +457,15 @@ func jsonLiteral(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// plural spells a count with its noun, such as "1 item" or "3 items".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

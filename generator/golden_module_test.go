@@ -17,6 +17,7 @@ import (
 // command runs with GOPROXY=off and GOTOOLCHAIN=local.
 type scratchModule struct {
 	dir string
+	env []string // extra environment of the go command, as KEY=value
 }
 
 // newScratchModule creates the module and copies the repository's go.sum,
@@ -75,6 +76,7 @@ func (m *scratchModule) run(t *testing.T, args ...string) (string, error) {
 		"GOWORK=off",
 		"GOTOOLCHAIN=local",
 	)
+	cmd.Env = append(cmd.Env, m.env...)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	t.Logf("go %s: %s", strings.Join(args, " "), time.Since(start).Round(time.Millisecond))

@@ -16,6 +16,7 @@ type Model struct {
 	Webhooks        []*Operation
 	SecuritySchemes []*SecurityScheme
 	Patterns        []*Pattern
+	Receiver        *ReceiverModel
 	Diagnostics     Diagnostics // warnings and notes found while building
 }
 

@@ -16,10 +16,11 @@ var methodOrder = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "P
 // Build turns a loaded spec into the Model that emitters read. pkg is the
 // Go package name of the output.
 func Build(spec *Spec, pkg string) (*Model, error) {
-	return build(spec, pkg, nil)
+	return build(spec, Config{Package: pkg})
 }
 
-func build(spec *Spec, pkg string, overrides map[string]string) (*Model, error) {
+func build(spec *Spec, cfg Config) (*Model, error) {
+	pkg, overrides := cfg.Package, cfg.Names
 	m := &Model{
 		SpecFile: path.Base(strings.ReplaceAll(spec.Path, "\\", "/")),
 		Package:  pkg,
@@ -42,6 +43,7 @@ func build(spec *Spec, pkg string, overrides map[string]string) (*Model, error) 
 	b.securitySchemes()
 	b.operations()
 	b.webhooks()
+	m.Receiver = b.receiverModel(cfg.Receiver)
 	b.breakValueCycles()
 	sortDecls(m.Decls)
 	m.Diagnostics = spec.locate(m.Diagnostics)

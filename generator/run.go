@@ -25,18 +25,22 @@ type Config struct {
 	Package string `yaml:"package"`
 	// Strict turns every warning about a defect in the spec into an error.
 	Strict bool `yaml:"strict"`
-	// Generate lists the parts to write: "models" (types and validation)
-	// and "operations" (request and response types and the operations
-	// table). Empty means all parts.
+	// Generate lists the parts to write: "models" (types and validation),
+	// "operations" (request and response types and the operations table),
+	// "server" (a typed http.Handler with its middleware), "client" (a
+	// typed HTTP client) and "receiver" (typed webhook receivers). Every
+	// part brings the models and operations it needs. Empty means all.
 	Generate []string `yaml:"generate"`
 	// Names overrides generated Go names. Keys are JSON pointers of
 	// component schemas (such as "/components/schemas/Pet"), operationIds or
 	// webhook names; values are the Go names to use.
 	Names map[string]string `yaml:"names"`
+	// Receiver configures generated webhook receivers.
+	Receiver ReceiverConfig `yaml:"receiver"`
 }
 
 // Parts whgen can generate, in the order they are documented.
-var Parts = []string{"models", "operations"}
+var Parts = []string{"models", "operations", "server", "client", "receiver"}
 
 // Result is the outcome of a generation that succeeded.
 type Result struct {
@@ -54,7 +58,8 @@ func Run(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := build(spec, cfg.packageName(), cfg.Names)
+	cfg.Package = cfg.packageName()
+	m, err := build(spec, cfg)
 	if err != nil {
 		return nil, err
 	}
