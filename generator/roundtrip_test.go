@@ -46,6 +46,10 @@ type roundTripSpec struct {
 	oracle  int // examples whose schema the oracle cannot compile
 	cases   []innerCase
 	checks  map[string]roundTripCheck // by innerCase.id
+	// knownBug is the skip.txt of a golden case that shows a generator bug:
+	// its cases are skipped with that text, and a failed generation is only
+	// logged.
+	knownBug string
 }
 
 // roundTripCheck is what TestRoundTrip expects of one case.
@@ -95,8 +99,41 @@ type knownBug struct {
 	reason string // "TODO: ..." naming the bug
 }
 
+// Generator bugs that the round trip shows. The golden cases named in
+// them show each bug in a minimal spec.
+const (
+	bugDateComponent = "TODO: a component schema of format date or date-time becomes a defined type " +
+		"over oas.Date or time.Time, which does not inherit their JSON methods, so decoding a date " +
+		"string into it fails (testdata/cases/date-time-component)"
+	bugUnionOrder = "TODO: a union variant that refers to a component sorting after the union is " +
+		"classed as a JSON object, because jsonKind reads the zero DeclKind of a Decl not yet filled, " +
+		"so the variant is never tried for strings (testdata/cases/union-variant-order)"
+	bugFloat32 = "TODO: format float maps to float32, which rounds the values of the spec's own " +
+		"examples (latitude 37.77597542841264 encodes as 37.775974); map it to float64 or " +
+		"document the loss"
+	bugNullDecodes = "TODO: a JSON null for a required property that is not nullable decodes to the " +
+		"zero value and Validate accepts it, because UnmarshalJSON records absent members but not nulls"
+)
+
 // roundTripKnownBugs lists the cases skipped until their bug is fixed.
-var roundTripKnownBugs = []knownBug{}
+var roundTripKnownBugs = []knownBug{
+	{"petstore.yaml", "invalid/null for non-nullable", bugNullDecodes},
+	{"github-webhooks.json", "/webhooks/secret-scanning-alert-location-created/*", bugDateComponent},
+	{"lob-bundled.yaml", "/components/schemas/campaign_list/example", bugDateComponent},
+	{"lob-bundled.yaml", "/components/responses/events/*", bugDateComponent},
+	{"lob-bundled.yaml", "/components/responses/post_address/*", bugDateComponent},
+	{"lob-bundled.yaml", "/components/responses/bulk_us_verifications/*", bugFloat32},
+	{"lob-bundled.yaml", "/components/responses/reverse_geocode_lookups/*", bugFloat32},
+	{"lob-bundled.yaml", "/components/responses/us_verifications/*", bugFloat32},
+	{"openai.yaml", "/components/schemas/BetaModelIdsResponses/example", bugUnionOrder},
+	{"openai.yaml", "/components/schemas/ModelIdsResponses/example", bugUnionOrder},
+	{"redocly-museum.yaml", "/components/schemas/Date/example", bugDateComponent},
+	{"redocly-museum.yaml", "/paths/~1museum-hours/*", bugDateComponent},
+	{"redocly-museum.yaml", "/paths/~1special-events/*", bugDateComponent},
+	{"redocly-museum.yaml", "/paths/~1special-events~1{eventId}/get/*", bugDateComponent},
+	{"redocly-museum.yaml", "/paths/~1special-events~1{eventId}/patch/responses/*", bugDateComponent},
+	{"redocly-museum.yaml", "/paths/~1tickets/*", bugDateComponent},
+}
 
 func knownBugFor(spec, id string) string {
 	for _, b := range roundTripKnownBugs {
@@ -121,10 +158,11 @@ func roundTripSpecs(t *testing.T) []*roundTripSpec {
 		specs = append(specs, &roundTripSpec{name: name, path: testspecs.Path(t, "corpus", name)})
 	}
 	for _, c := range goldenCases(t) {
-		if _, err := os.Stat(filepath.Join(c.dir, "skip.txt")); err == nil {
-			continue
+		s := &roundTripSpec{name: "cases/" + c.name, path: filepath.Join(c.dir, "openapi.yaml")}
+		if reason, err := os.ReadFile(filepath.Join(c.dir, "skip.txt")); err == nil {
+			s.knownBug = strings.TrimSpace(string(reason))
 		}
-		specs = append(specs, &roundTripSpec{name: "cases/" + c.name, path: filepath.Join(c.dir, "openapi.yaml")})
+		specs = append(specs, s)
 	}
 	for _, s := range specs {
 		s.pkg = "rt" + goldenPackage(strings.TrimSuffix(strings.TrimSuffix(s.name, ".json"), ".yaml"))
@@ -171,14 +209,18 @@ func (s *roundTripSpec) prepare(t *testing.T, mod *scratchModule) bool {
 // every generated type to its Go name.
 func (s *roundTripSpec) generate(t *testing.T) (map[string]string, map[string][]byte) {
 	t.Helper()
+	fail := t.Errorf
+	if s.knownBug != "" {
+		fail = t.Logf
+	}
 	spec, err := generator.Load(s.path, generator.LoadOptions{})
 	if err != nil {
-		t.Errorf("%s: load: %v", s.name, err)
+		fail("%s: load: %v", s.name, err)
 		return nil, nil
 	}
 	m, err := generator.Build(spec, s.pkg)
 	if err != nil {
-		t.Errorf("%s: build: %v", s.name, err)
+		fail("%s: build: %v", s.name, err)
 		return nil, nil
 	}
 	types := map[string]string{}
@@ -187,7 +229,7 @@ func (s *roundTripSpec) generate(t *testing.T) (map[string]string, map[string][]
 	}
 	files, err := generator.Generate(m, generator.Options{Package: s.pkg, Parts: []string{"models"}})
 	if err != nil {
-		t.Errorf("%s: generate: %v", s.name, err)
+		fail("%s: generate: %v", s.name, err)
 		return nil, nil
 	}
 	return types, files
@@ -291,12 +333,13 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go test of the generated packages failed: %v\n%s", err, out)
 	}
+	var rows []roundTripCount
 	for _, s := range run {
-		t.Run(s.name, func(t *testing.T) {
-			s.judge(t, readInnerResults(t, filepath.Join(results, s.pkg+".json")))
-		})
+		res := readInnerResults(t, filepath.Join(results, s.pkg+".json"))
+		rows = append(rows, s.count(res))
+		t.Run(s.name, func(t *testing.T) { s.judge(t, res) })
 	}
-	logRoundTripCounts(t, roundTripSpecsCounted(run))
+	logRoundTripCounts(t, rows)
 }
 
 func readInnerResults(t *testing.T, path string) map[string]innerResult {
@@ -322,6 +365,9 @@ func (s *roundTripSpec) judge(t *testing.T, results map[string]innerResult) {
 		check := s.checks[c.id]
 		r, ok := results[c.id]
 		t.Run(c.id, func(t *testing.T) {
+			if s.knownBug != "" {
+				t.Skip(s.knownBug)
+			}
 			if reason := knownBugFor(s.name, c.id); reason != "" {
 				t.Skip(reason)
 			}
@@ -385,27 +431,72 @@ func judgeInvalid(t *testing.T, v *invalidValue, r innerResult) {
 
 // roundTripCount is one row of the counts that TestRoundTrip logs.
 type roundTripCount struct {
-	spec                                      string
-	found, valid, invalid, oracle, roundTrips int
-	dropped                                   int // round trips that dropped undeclared members
+	spec    string
+	found   int // examples of component schemas
+	valid   int // accepted by the oracle
+	invalid int // rejected by the oracle
+	oracle  int // the oracle could not compile the schema
+	trips   int // decoded, encoded and compared equal
+	dropped int // of trips, those equal only after removing undeclared members
+	passed  int // of the valid examples, those Validate accepts
 }
 
-func roundTripSpecsCounted(specs []*roundTripSpec) []roundTripCount {
-	var rows []roundTripCount
-	for _, s := range specs {
-		rows = append(rows, roundTripCount{
-			spec: s.name, found: s.found, valid: s.valid, invalid: s.invalid, oracle: s.oracle,
-		})
+// count tallies the results of s, known bugs included, so the numbers
+// show how much of each spec works today.
+func (s *roundTripSpec) count(results map[string]innerResult) roundTripCount {
+	row := roundTripCount{spec: s.name, found: s.found, valid: s.valid, invalid: s.invalid, oracle: s.oracle}
+	for _, c := range s.cases {
+		check := s.checks[c.id]
+		r, ok := results[c.id]
+		if !ok || check.invalid != nil {
+			continue
+		}
+		if r.HasValidate && len(r.Errors) == 0 && r.OtherError == "" && r.DecodeError == "" {
+			row.passed++
+		}
+		if r.DecodeError != "" || r.EncodeError != "" || len(r.Mismatches) > 0 {
+			continue
+		}
+		allowed := map[string]bool{}
+		for _, p := range check.allowDrop {
+			allowed[p] = true
+		}
+		kept := true
+		for _, p := range r.Dropped {
+			kept = kept && allowed[p]
+		}
+		if !kept {
+			continue
+		}
+		row.trips++
+		if len(r.Dropped) > 0 {
+			row.dropped++
+		}
 	}
-	return rows
+	return row
 }
 
 func logRoundTripCounts(t *testing.T, rows []roundTripCount) {
 	sort.Slice(rows, func(i, j int) bool { return rows[i].spec < rows[j].spec })
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-55s %6s %6s %8s %7s\n", "spec", "found", "valid", "rejected", "no-comp")
+	fmt.Fprintf(&b, "%-52s %5s %5s %8s %7s %5s %7s %9s\n",
+		"spec", "found", "valid", "rejected", "no-comp", "trips", "dropped", "validated")
+	var total roundTripCount
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%-55s %6d %6d %8d %7d\n", r.spec, r.found, r.valid, r.invalid, r.oracle)
+		fmt.Fprintf(&b, "%-52s %5d %5d %8d %7d %5d %7d %9d\n",
+			r.spec, r.found, r.valid, r.invalid, r.oracle, r.trips, r.dropped, r.passed)
+		total.found += r.found
+		total.valid += r.valid
+		total.invalid += r.invalid
+		total.oracle += r.oracle
+		total.trips += r.trips
+		total.dropped += r.dropped
+		total.passed += r.passed
 	}
-	t.Log("examples per spec (rejected by the oracle; no-comp: the oracle could not compile the schema):\n" + b.String())
+	fmt.Fprintf(&b, "%-52s %5d %5d %8d %7d %5d %7d %9d\n",
+		"total", total.found, total.valid, total.invalid, total.oracle, total.trips, total.dropped, total.passed)
+	t.Log("examples per spec. rejected: invalid per the oracle. no-comp: the oracle could not " +
+		"compile the schema. trips: valid examples that round-trip. dropped: round trips that " +
+		"dropped members the schema does not declare. validated: valid examples that pass " +
+		"Validate. Known bugs are counted as they are.\n" + b.String())
 }

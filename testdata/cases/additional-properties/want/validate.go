@@ -15,7 +15,7 @@ func (v Bounded) Validate() error {
 
 func (v Bounded) validate(ptr string, e *oas.Errors) {
 	if len((map[string]int64(v))) < 1 {
-		e.Add(ptr, "must have at least 1 properties")
+		e.Add(ptr, "must have at least 1 property")
 	}
 	if len((map[string]int64(v))) > 3 {
 		e.Add(ptr, "must have at most 3 properties")

@@ -23,7 +23,7 @@ func (v *Account) validate(ptr string, e *oas.Errors) {
 	{
 		n := oas.Length(v.Name)
 		if n < 1 {
-			e.Add(oas.Join(ptr, "name"), "must be at least 1 characters long")
+			e.Add(oas.Join(ptr, "name"), "must be at least 1 character long")
 		}
 	}
 }
