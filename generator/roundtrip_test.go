@@ -111,6 +111,11 @@ const (
 	bugFloat32 = "TODO: format float maps to float32, which rounds the values of the spec's own " +
 		"examples (latitude 37.77597542841264 encodes as 37.775974); map it to float64 or " +
 		"document the loss"
+	bugNullComponent = "TODO: a component schema that accepts null becomes a Go type without a null " +
+		"state, so a top-level null decodes to the zero value and encodes back as \"\" or {} " +
+		"(testdata/cases/nullable-component)"
+	bugLeapSecond = "TODO: date-time maps to time.Time, whose parser rejects the leap second " +
+		"23:59:60 that RFC 3339 allows, so decoding fails"
 	bugNullDecodes = "TODO: a JSON null for a required property that is not nullable decodes to the " +
 		"zero value and Validate accepts it, because UnmarshalJSON records absent members but not nulls"
 )
@@ -128,6 +133,11 @@ var roundTripKnownBugs = []knownBug{
 	{"openai.yaml", "/components/schemas/BetaModelIdsResponses/example", bugUnionOrder},
 	{"openai.yaml", "/components/schemas/ModelIdsResponses/example", bugUnionOrder},
 	{"redocly-museum.yaml", "/components/schemas/Date/example", bugDateComponent},
+	{"cases/anyof", "/components/schemas/OptionalRef/examples/0", bugNullComponent},
+	{"cases/enums", "/components/schemas/Size/examples/1", bugNullComponent},
+	{"cases/multi-type", "/components/schemas/NullableObject/examples/0", bugNullComponent},
+	{"cases/oneof", "/components/schemas/MaybeCat/examples/0", bugNullComponent},
+	{"cases/formats", "/components/schemas/Formats/examples/2", bugLeapSecond},
 	{"redocly-museum.yaml", "/paths/~1museum-hours/*", bugDateComponent},
 	{"redocly-museum.yaml", "/paths/~1special-events/*", bugDateComponent},
 	{"redocly-museum.yaml", "/paths/~1special-events~1{eventId}/get/*", bugDateComponent},
