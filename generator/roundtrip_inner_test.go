@@ -98,6 +98,7 @@ func whgenRun(c whgenCase) (r whgenResult) {
 			r.DecodeError = fmt.Sprintf("panic: %v", p)
 		}
 	}()
+
 	v := c.New()
 	if err := json.Unmarshal([]byte(c.JSON), v); err != nil {
 		r.DecodeError = err.Error()
@@ -109,6 +110,7 @@ func whgenRun(c whgenCase) (r whgenResult) {
 		return r
 	}
 	r.Output = string(out)
+
 	in, errIn := whgenDecode(c.JSON)
 	got, errOut := whgenDecode(string(out))
 	if errIn != nil || errOut != nil {
@@ -118,6 +120,7 @@ func whgenRun(c whgenCase) (r whgenResult) {
 	whgenCompare("", in, got, &r)
 	sort.Strings(r.Mismatches)
 	sort.Strings(r.Dropped)
+
 	if val, ok := v.(interface{ Validate() error }); ok {
 		r.HasValidate = true
 		err := val.Validate()

@@ -105,10 +105,10 @@ var valueKeywords = map[string]bool{
 }
 
 // rewrite30 turns the OpenAPI 3.0 schema keywords that differ from JSON
-// Schema 2020-12 into their 2020-12 form, in place: `nullable: true` adds
+// Schema 2020-12 into their 2020-12 form, in place. `nullable: true` adds
 // null to `type` (and to `enum`), or wraps a schema without `type` in
-// anyOf with null, and boolean exclusiveMinimum and exclusiveMaximum take
-// the value of minimum and maximum. The nullable reading is the lenient
+// anyOf with null. A boolean exclusiveMinimum or exclusiveMaximum takes
+// the value of minimum or maximum. The nullable reading is the lenient
 // one that the generator also takes: a nullable `allOf` or `$ref` accepts
 // null, although 3.0.3 ignores keywords beside `$ref`.
 func rewrite30(v any) any {
@@ -181,11 +181,11 @@ type oracle struct {
 }
 
 // noRemoteLoader rejects every URL, so the oracle never reads a file or the
-// network: the spec is the only resource it knows.
+// network. The spec is its only resource.
 type noRemoteLoader struct{}
 
 func (noRemoteLoader) Load(url string) (any, error) {
-	return nil, fmt.Errorf("oracle loads nothing but the spec; %s is outside it", url)
+	return nil, fmt.Errorf("load %s: the oracle reads only the spec itself", url)
 }
 
 // re2OrAnything compiles a pattern with Go's regexp package, or returns

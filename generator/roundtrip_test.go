@@ -15,13 +15,13 @@ import (
 )
 
 // TestRoundTrip drives the generated models with the examples that the
-// specs themselves carry. For every spec of the corpus, the petstore spec
-// and the golden cases, it collects the examples of component schemas
-// (see collectExamples), keeps those that the oracle (see
-// roundtrip_oracle_test.go) finds valid, generates the models package and
-// runs a test inside it, in one go test invocation for all specs. Each
-// valid example must decode into its Go type, encode back to the same JSON
-// value and pass Validate. Hand-written invalid values for the petstore
+// specs themselves carry: those of the corpus, the petstore spec and the
+// golden cases. It collects the examples of component schemas (see
+// collectExamples) and keeps those that the oracle in
+// roundtrip_oracle_test.go finds valid. It then generates each models
+// package and runs a test inside it, in one go test invocation for all
+// specs. Each valid example must decode into its Go type, encode back to
+// the same JSON value and pass Validate. Hand-written invalid values for the petstore
 // spec must fail Validate at the expected JSON pointer.
 //
 // The largest corpus specs (see largeSpecs) generate packages that take
@@ -245,8 +245,8 @@ func (s *roundTripSpec) generate(t *testing.T) (map[string]string, map[string][]
 	return types, files
 }
 
-// judgeExamples asks the oracle about every example and turns the valid
-// ones into cases.
+// judgeExamples validates every example with the oracle and turns the
+// valid ones into cases.
 func (s *roundTripSpec) judgeExamples(t *testing.T, tree map[string]any, types map[string]string) {
 	t.Helper()
 	examples := collectExamples(tree)
