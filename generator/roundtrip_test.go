@@ -116,6 +116,8 @@ const (
 		"(testdata/cases/nullable-component)"
 	bugLeapSecond = "TODO: date-time maps to time.Time, whose parser rejects the leap second " +
 		"23:59:60 that RFC 3339 allows, so decoding fails"
+	bugAnyOfFirst = "TODO: a union of open objects decodes into the first variant that validates, " +
+		"so members that only a later variant declares are lost (testdata/cases/anyof-first-match)"
 	bugNullDecodes = "TODO: a JSON null for a required property that is not nullable decodes to the " +
 		"zero value and Validate accepts it, because UnmarshalJSON records absent members but not nulls"
 )
@@ -123,6 +125,14 @@ const (
 // roundTripKnownBugs lists the cases skipped until their bug is fixed.
 var roundTripKnownBugs = []knownBug{
 	{"petstore.yaml", "invalid/null for non-nullable", bugNullDecodes},
+	{"github-api.json", "/paths/~1orgs~1{org}~1copilot-spaces/post/*", bugAnyOfFirst},
+	{"github-api.json", "/paths/~1orgs~1{org}~1rulesets/post/*", bugAnyOfFirst},
+	{"github-api.json", "/paths/~1repos~1{owner}~1{repo}~1environments~1{environment_name}/get/*", bugAnyOfFirst},
+	{"github-api.json", "/paths/~1repos~1{owner}~1{repo}~1code-scanning~1alerts~1{alert_number}/*", bugDateComponent},
+	{"github-api.json", "/paths/~1repos~1{owner}~1{repo}~1code-scanning~1analyses~1{analysis_id}/get/*", bugDateComponent},
+	{"github-api.json", "/paths/~1repos~1{owner}~1{repo}~1dependabot~1alerts~1{alert_number}/patch/*", bugDateComponent},
+	{"github-api.json", "/paths/~1repos~1{owner}~1{repo}~1secret-scanning~1alerts~1{alert_number}/*", bugDateComponent},
+	{"github-api.json", "/x-webhooks/secret-scanning-alert-location-created/*", bugDateComponent},
 	{"github-webhooks.json", "/webhooks/secret-scanning-alert-location-created/*", bugDateComponent},
 	{"lob-bundled.yaml", "/components/schemas/campaign_list/example", bugDateComponent},
 	{"lob-bundled.yaml", "/components/responses/events/*", bugDateComponent},
