@@ -54,18 +54,27 @@
 //
 // # How generated code uses it
 //
-// The generator writes a Dispatcher per spec: it routes a delivery by its
-// event type or path, decodes and validates the body, and calls the user's
-// typed handler. Everything else lives in Receiver:
+// The generator writes, per spec, a typed handler interface and the routing
+// that distinguishes its webhooks: by a payload property such as "type", by a
+// header such as X-GitHub-Event, or by one path per webhook. It hands both to
+// a Router, which finds the webhook, checks the webhook's OpenAPI security
+// requirements with a middleware.Authenticator, and lets a Receiver verify,
+// deduplicate and dispatch:
 //
-//	verifier, err := webhook.NewStandardWebhooks(os.Getenv("WEBHOOK_SECRET"))
+//	verifier, err := api.NewWebhookVerifier(os.Getenv("WEBHOOK_SECRET")) // generated
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	http.Handle("POST /webhooks", &webhook.Receiver{
-//		Verifier:   verifier,
-//		Dispatcher: api.NewWebhookDispatcher(handlers), // generated
-//	})
+//	receiver, err := api.NewReceiver(handlers, verifier, // generated
+//		webhook.WithFallback(logUnknown))
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	http.Handle("POST /webhooks", receiver)
+//
+// The generated handler methods get the decoded, validated payload. A
+// delivery that matches no webhook goes to the fallback (WithFallback), or
+// gets 202.
 //
 // TODO: Dispatch can return only an error, so a handler cannot send a
 // response body, which Slack's url_verification handshake requires.
