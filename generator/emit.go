@@ -53,6 +53,8 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 	if want("server") && len(m.Operations) > 0 {
 		files["server.go"] = newFile(m)
 		e.server(files["server.go"])
+		files["spec.go"] = newFile(m)
+		specFile(files["spec.go"])
 	}
 	if want("client") && len(m.Operations) > 0 {
 		files["client.go"] = newFile(m)
@@ -85,7 +87,10 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 			results <- rendered{"table.go", src, err}
 		}()
 	}
-	out := make(map[string][]byte, jobs)
+	out := make(map[string][]byte, jobs+1)
+	if _, ok := files["spec.go"]; ok {
+		out["openapi.json"] = m.SpecJSON
+	}
 	var firstErr error
 	for range jobs {
 		r := <-results

@@ -1,6 +1,677 @@
 package generator
 
-import "github.com/dave/jennifer/jen"
+import (
+	"fmt"
+	"strconv"
+	"strings"
 
-// server writes the typed server interface and its http.Handler.
-func (e *emitter) server(f *jen.File) {}
+	"github.com/dave/jennifer/jen"
+)
+
+const (
+	restPkg    = "github.com/whgen/whgen/rest"
+	paramsPkg  = "github.com/whgen/whgen/params"
+	problemPkg = "github.com/whgen/whgen/problem"
+)
+
+// server writes the Server interface, the Unimplemented type, the
+// options, NewHandler and one handler, decoder and response writer per
+// operation.
+func (e *emitter) server(f *jen.File) {
+	e.serverInterface(f)
+	e.serverOptions(f)
+	e.newHandler(f)
+	for _, o := range e.model.Operations {
+		e.operationHandler(f, o)
+		e.requestDecoder(f, o)
+		e.responseWriter(f, o)
+	}
+	e.securityDefinitions(f)
+}
+
+func handlerMethod(o *Operation) string { return lowerName(o.GoName) }
+
+func (e *emitter) serverInterface(f *jen.File) {
+	f.Comment("Server is the service behind the spec's operations, one method per")
+	f.Comment("operation. A method returns one of the operation's declared responses, or")
+	f.Comment("an error: a *problem.Error answers with its problem, any other error with")
+	f.Comment("500 and no detail. Requests reach a method decoded and validated.")
+	var methods []jen.Code
+	for _, o := range e.model.Operations {
+		methods = append(methods, doc("", fmt.Sprintf("%s serves the %s.%s", o.GoName, describe(o), prefixSpace(o.Summary)))...)
+		methods = append(methods, jen.Id(o.GoName).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(o.GoName+"Request")).Params(jen.Id(o.GoName+"Response"), jen.Error()))
+	}
+	f.Type().Id("Server").Interface(methods...)
+	f.Line()
+	f.Comment("Unimplemented answers 501 Not Implemented for every operation. Embed it in")
+	f.Comment("a Server so that an operation added to the spec does not break the build.")
+	f.Type().Id("Unimplemented").Struct()
+	f.Line()
+	for _, o := range e.model.Operations {
+		f.Comment(fmt.Sprintf("%s answers 501 Not Implemented.", o.GoName))
+		f.Func().Params(jen.Id("Unimplemented")).Id(o.GoName).Params(jen.Qual("context", "Context"), jen.Op("*").Id(o.GoName+"Request")).Params(jen.Id(o.GoName+"Response"), jen.Error()).Block(
+			jen.Return(jen.Nil(), jen.Qual(restPkg, "NotImplemented").Call(jen.Lit(o.ID))),
+		)
+		f.Line()
+	}
+	f.Var().Id("_").Id("Server").Op("=").Id("Unimplemented").Values()
+	f.Line()
+}
+
+func (e *emitter) serverOptions(f *jen.File) {
+	var hooks []jen.Code
+	for _, o := range e.model.Operations {
+		hooks = append(hooks, jen.Id(o.GoName).Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(o.GoName+"Request")).Error())
+	}
+	f.Comment("OperationHooks holds typed hooks that run after an operation's request is")
+	f.Comment("decoded and validated and before the Server method; a hook that returns an")
+	f.Comment("error stops the request with it. A nil hook is skipped.")
+	f.Type().Id("OperationHooks").Struct(hooks...)
+	f.Line()
+	f.Comment("ServerOptions configures NewHandler. The zero value serves every operation")
+	f.Comment("that needs no authentication, with default limits and problem+json errors.")
+	f.Type().Id("ServerOptions").Struct(
+		jen.Comment("Auth enforces each operation's security requirements (see NewAuthenticator)."),
+		jen.Comment("NewHandler fails when an operation requires authentication and Auth is nil,"),
+		jen.Comment("unless SkipAuth is set."),
+		jen.Id("Auth").Op("*").Qual(middlewarePkg, "Authenticator"),
+		jen.Comment("SkipAuth serves operations that declare security without checking it,"),
+		jen.Comment("for tests and for servers that authenticate elsewhere."),
+		jen.Id("SkipAuth").Bool(),
+		jen.Comment("Middleware wraps every operation, in order (the first is outermost). It"),
+		jen.Comment("runs after authentication and before the request is decoded, with the"),
+		jen.Comment("operation in the request context (middleware.OperationFrom), so it can"),
+		jen.Comment("inspect or replace the raw body (middleware.ReadBody and SetBody)."),
+		jen.Id("Middleware").Index().Qual(middlewarePkg, "Middleware"),
+		jen.Comment("OperationMiddleware wraps single operations, by operation ID, inside"),
+		jen.Comment("Middleware."),
+		jen.Id("OperationMiddleware").Map(jen.String()).Index().Qual(middlewarePkg, "Middleware"),
+		jen.Comment("AfterDecode runs for every operation after its request is decoded and"),
+		jen.Comment("validated, before Hooks; req is the *XxxRequest of the operation."),
+		jen.Id("AfterDecode").Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("op").Op("*").Qual(middlewarePkg, "Operation"), jen.Id("req").Any()).Error(),
+		jen.Comment("Hooks holds typed per-operation hooks that run after AfterDecode."),
+		jen.Id("Hooks").Id("OperationHooks"),
+		jen.Comment("ErrorHandler writes every error answer; nil means middleware.WriteProblem,"),
+		jen.Comment("which sends RFC 9457 application/problem+json."),
+		jen.Id("ErrorHandler").Qual(middlewarePkg, "ErrorHandler"),
+		jen.Comment("MaxBodyBytes caps request bodies; larger ones answer 413. Zero means"),
+		jen.Comment("middleware.DefaultMaxBodyBytes (1 MiB)."),
+		jen.Id("MaxBodyBytes").Int64(),
+		jen.Comment("SpecPath, when set, serves the spec as JSON at that path, such as"),
+		jen.Comment("\"/openapi.json\"."),
+		jen.Id("SpecPath").String(),
+	)
+	f.Line()
+	f.Type().Id("handler").Struct(
+		jen.Id("srv").Id("Server"),
+		jen.Id("opts").Id("ServerOptions"),
+	)
+	f.Line()
+	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id("fail").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Err().Error()).Block(
+		jen.Qual(restPkg, "Fail").Call(jen.Id("w"), jen.Id("r"), jen.Err(), jen.Id("h").Dot("opts").Dot("ErrorHandler")),
+	)
+	f.Line()
+}
+
+// routeGroup is the operations that share one ServeMux pattern, which
+// happens when several paths differ only inside a segment ("{sid}.json"
+// and "{sid}.xml").
+type routeGroup struct {
+	pattern string
+	ops     []*Operation
+}
+
+func (e *emitter) routeGroups() []routeGroup {
+	index := map[string]int{}
+	var groups []routeGroup
+	for _, o := range e.model.Operations {
+		p := o.Method + " " + muxRoute(o.Path).Pattern
+		if i, ok := index[p]; ok {
+			groups[i].ops = append(groups[i].ops, o)
+			continue
+		}
+		index[p] = len(groups)
+		groups = append(groups, routeGroup{pattern: p, ops: []*Operation{o}})
+	}
+	return groups
+}
+
+func (e *emitter) newHandler(f *jen.File) {
+	groups := e.routeGroups()
+	var routes []jen.Code
+	for _, g := range groups {
+		serve := jen.Id("h").Dot(handlerMethod(g.ops[0]))
+		if len(g.ops) > 1 {
+			serve = jen.Id("h").Dot("route" + g.ops[0].GoName)
+		}
+		var ops []jen.Code
+		for _, o := range g.ops {
+			ops = append(ops, jen.Id(o.GoName+"Operation"))
+		}
+		routes = append(routes, jen.Values(jen.Lit(g.pattern), jen.Index().Op("*").Qual(middlewarePkg, "Operation").Values(ops...), serve))
+	}
+	f.Comment("NewHandler returns the http.Handler that serves the spec's operations on a")
+	f.Comment("standard http.ServeMux (see rest.Router for paths that ServeMux finds")
+	f.Comment("ambiguous). Each request passes, in order: the operation")
+	f.Comment("attached to its context, authentication, opts.Middleware,")
+	f.Comment("opts.OperationMiddleware, decoding and validation of parameters and body,")
+	f.Comment("opts.AfterDecode, opts.Hooks, and the Server method. Mount it behind")
+	f.Comment("host, CORS and rate-limit middleware (see package middleware).")
+	f.Func().Id("NewHandler").Params(jen.Id("srv").Id("Server"), jen.Id("opts").Id("ServerOptions")).Params(jen.Qual("net/http", "Handler"), jen.Error()).Block(
+		jen.If(jen.Id("srv").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("nil Server: pass an implementation, or Unimplemented{}")))),
+		jen.Id("h").Op(":=").Op("&").Id("handler").Values(jen.Dict{jen.Id("srv"): jen.Id("srv"), jen.Id("opts"): jen.Id("opts")}),
+		jen.Id("router").Op(":=").New(jen.Qual(restPkg, "Router")),
+		jen.Id("routes").Op(":=").Index().Struct(
+			jen.Id("pattern").String(),
+			jen.Id("ops").Index().Op("*").Qual(middlewarePkg, "Operation"),
+			jen.Id("serve").Qual("net/http", "HandlerFunc"),
+		).Values(routes...),
+		jen.For(jen.List(jen.Id("_"), jen.Id("rt")).Op(":=").Range().Id("routes")).Block(
+			jen.Var().Id("next").Qual("net/http", "Handler").Op("=").Id("rt").Dot("serve"),
+			jen.If(jen.Len(jen.Id("rt").Dot("ops")).Op("==").Lit(1)).Block(
+				jen.List(jen.Id("wrapped"), jen.Err()).Op(":=").Id("h").Dot("wrap").Call(jen.Id("rt").Dot("ops").Index(jen.Lit(0)), jen.Id("next")),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+				jen.Id("next").Op("=").Id("wrapped"),
+			),
+			jen.If(jen.Err().Op(":=").Id("router").Dot("Handle").Call(jen.Id("rt").Dot("pattern"), jen.Id("next")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		),
+		jen.If(jen.Id("opts").Dot("SpecPath").Op("!=").Lit("")).Block(
+			jen.If(jen.Err().Op(":=").Id("router").Dot("Handle").Call(jen.Lit("GET ").Op("+").Id("opts").Dot("SpecPath"), jen.Qual(restPkg, "SpecHandler").Call(jen.Id("SpecJSON"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		),
+		jen.Return(jen.Id("router").Dot("Handler").Call()),
+	)
+	f.Line()
+	f.Comment("wrap puts an operation's middleware around its handler.")
+	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id("wrap").Params(jen.Id("op").Op("*").Qual(middlewarePkg, "Operation"), jen.Id("next").Qual("net/http", "Handler")).Params(jen.Qual("net/http", "Handler"), jen.Error()).Block(
+		jen.Id("mws").Op(":=").Append(jen.Index().Qual(middlewarePkg, "Middleware").Values(), jen.Id("h").Dot("opts").Dot("Middleware").Op("...")),
+		jen.Id("mws").Op("=").Append(jen.Id("mws"), jen.Id("h").Dot("opts").Dot("OperationMiddleware").Index(jen.Id("op").Dot("ID")).Op("...")),
+		jen.Id("next").Op("=").Qual(middlewarePkg, "Chain").Call(jen.Id("mws").Op("...")).Call(jen.Id("next")),
+		jen.If(jen.Len(jen.Id("op").Dot("Security")).Op(">").Lit(0)).Block(
+			jen.Switch().Block(
+				jen.Case(jen.Id("h").Dot("opts").Dot("Auth").Op("!=").Nil()).Block(
+					jen.If(jen.Err().Op(":=").Id("h").Dot("opts").Dot("Auth").Dot("CheckSecurity").Call(jen.Id("op").Dot("Security")), jen.Err().Op("!=").Nil()).Block(
+						jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("operation %s: %w"), jen.Id("op").Dot("ID"), jen.Err())),
+					),
+					jen.Id("next").Op("=").Id("h").Dot("opts").Dot("Auth").Dot("Handler").Call(jen.Id("next")),
+				),
+				jen.Case(jen.Op("!").Id("h").Dot("opts").Dot("SkipAuth")).Block(
+					jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("operation %s requires authentication: set ServerOptions.Auth (see NewAuthenticator), or SkipAuth to serve without it"), jen.Id("op").Dot("ID"))),
+				),
+			),
+		),
+		jen.Return(jen.Id("op").Dot("Handler").Call(jen.Id("next")), jen.Nil()),
+	)
+	f.Line()
+	for _, g := range groups {
+		if len(g.ops) > 1 {
+			e.groupDispatcher(f, g)
+		}
+	}
+}
+
+// groupDispatcher routes a request among operations that share a pattern,
+// by the regular expressions of their segments, then runs the chosen
+// operation's middleware.
+func (e *emitter) groupDispatcher(f *jen.File, g routeGroup) {
+	name := "route" + g.ops[0].GoName
+	var body []jen.Code
+	for _, o := range g.ops {
+		cond := jen.True()
+		r := muxRoute(o.Path)
+		var conds []jen.Code
+		for i, s := range r.Segments {
+			conds = append(conds, jen.Id(segmentVar(o, i)).Dot("MatchString").Call(jen.Id("r").Dot("PathValue").Call(jen.Lit(s.Wildcard))))
+		}
+		if len(conds) > 0 {
+			cond = conds[0].(*jen.Statement)
+			for _, c := range conds[1:] {
+				cond = cond.Op("&&").Add(c)
+			}
+		}
+		body = append(body, jen.If(cond).Block(
+			jen.List(jen.Id("next"), jen.Err()).Op(":=").Id("h").Dot("wrap").Call(jen.Id(o.GoName+"Operation"), jen.Qual("net/http", "HandlerFunc").Call(jen.Id("h").Dot(handlerMethod(o)))),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("h").Dot("fail").Call(jen.Id("w"), jen.Id("r"), jen.Err()), jen.Return()),
+			jen.Id("next").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),
+			jen.Return(),
+		))
+	}
+	body = append(body, jen.Qual("net/http", "NotFound").Call(jen.Id("w"), jen.Id("r")))
+	f.Comment(fmt.Sprintf("%s picks among the operations that share the pattern %s.", name, strconv.Quote(g.pattern)))
+	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id(name).Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(body...)
+	f.Line()
+}
+
+func segmentVar(o *Operation, i int) string { return fmt.Sprintf("%sSegment%d", lowerName(o.GoName), i) }
+
+func paramVar(o *Operation, p *Param) string {
+	return lowerName(o.GoName) + goName(p.In) + p.GoName + "Param"
+}
+
+func (e *emitter) operationHandler(f *jen.File, o *Operation) {
+	r := muxRoute(o.Path)
+	if len(r.Segments) > 0 {
+		var defs []jen.Code
+		for i, s := range r.Segments {
+			defs = append(defs, jen.Id(segmentVar(o, i)).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(s.Regexp)))
+		}
+		f.Var().Defs(defs...)
+		f.Line()
+	}
+	var body []jen.Code
+	for i, s := range r.Segments {
+		m := fmt.Sprintf("m%d", i)
+		var sets []jen.Code
+		for j, n := range s.Names {
+			sets = append(sets, jen.Id("r").Dot("SetPathValue").Call(jen.Lit(n), jen.Id(m).Index(jen.Lit(j+1))))
+		}
+		body = append(body,
+			jen.Id(m).Op(":=").Id(segmentVar(o, i)).Dot("FindStringSubmatch").Call(jen.Id("r").Dot("PathValue").Call(jen.Lit(s.Wildcard))),
+			jen.If(jen.Id(m).Op("==").Nil()).Block(jen.Qual("net/http", "NotFound").Call(jen.Id("w"), jen.Id("r")), jen.Return()),
+		)
+		body = append(body, sets...)
+	}
+	fail := jen.Block(jen.Id("h").Dot("fail").Call(jen.Id("w"), jen.Id("r"), jen.Err()), jen.Return())
+	body = append(body,
+		jen.List(jen.Id("req"), jen.Err()).Op(":=").Id("decode"+o.GoName+"Request").Call(jen.Id("r"), jen.Id("h").Dot("opts").Dot("MaxBodyBytes")),
+		jen.If(jen.Err().Op("!=").Nil()).Add(fail),
+		jen.If(jen.Id("hook").Op(":=").Id("h").Dot("opts").Dot("AfterDecode"), jen.Id("hook").Op("!=").Nil()).Block(
+			jen.If(jen.Err().Op(":=").Id("hook").Call(jen.Id("r"), jen.Id(o.GoName+"Operation"), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
+		),
+		jen.If(jen.Id("hook").Op(":=").Id("h").Dot("opts").Dot("Hooks").Dot(o.GoName), jen.Id("hook").Op("!=").Nil()).Block(
+			jen.If(jen.Err().Op(":=").Id("hook").Call(jen.Id("r").Dot("Context").Call(), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
+		),
+		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("h").Dot("srv").Dot(o.GoName).Call(jen.Id("r").Dot("Context").Call(), jen.Id("req")),
+		jen.If(jen.Err().Op("!=").Nil()).Add(fail),
+		jen.If(jen.Id("resp").Op("==").Nil()).Block(
+			jen.Id("h").Dot("fail").Call(jen.Id("w"), jen.Id("r"), jen.Qual("errors", "New").Call(jen.Lit(o.GoName+" returned neither a response nor an error"))),
+			jen.Return(),
+		),
+		jen.If(jen.Err().Op(":=").Id("write"+o.GoName+"Response").Call(jen.Id("w"), jen.Id("resp")), jen.Err().Op("!=").Nil()).Block(
+			jen.Comment("The status line may be out already, so the error cannot be sent."),
+			jen.Return(),
+		),
+	)
+	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id(handlerMethod(o)).Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(body...)
+	f.Line()
+}
+
+// paramShape picks the params.Spec method that reads a parameter.
+func paramShape(t *TypeRef) string {
+	switch t.Kind {
+	case RefSlice:
+		return "Array"
+	case RefMap:
+		return "Object"
+	case RefNamed:
+		d := resolveAlias(t.Decl)
+		switch d.Kind {
+		case DeclStruct:
+			return "Object"
+		case DeclDefined:
+			if d.Underlying != nil && d.Underlying.Kind != RefNamed {
+				return paramShape(d.Underlying)
+			}
+		}
+	}
+	return "Primitive"
+}
+
+func (e *emitter) paramSpecVars(f *jen.File, o *Operation) {
+	var defs []jen.Code
+	for _, p := range o.Params {
+		fields := jen.Dict{
+			jen.Id("Name"):    jen.Lit(p.Name),
+			jen.Id("In"):      jen.Qual(paramsPkg, "In"+goName(p.In)),
+			jen.Id("Style"):   jen.Qual(paramsPkg, "Style").Call(jen.Lit(p.Style)),
+			jen.Id("Explode"): jen.Lit(p.Explode),
+		}
+		if p.AllowReserved {
+			fields[jen.Id("AllowReserved")] = jen.True()
+		}
+		if p.In == "query" && p.Explode && p.Style == "form" && paramShape(p.Type) == "Object" {
+			var others []jen.Code
+			for _, q := range o.Params {
+				if q.In == "query" && q != p {
+					others = append(others, jen.Lit(q.Name))
+				}
+			}
+			fields[jen.Id("Exclude")] = jen.Index().String().Values(others...)
+		}
+		defs = append(defs, jen.Id(paramVar(o, p)).Op("=").Op("&").Qual(paramsPkg, "Spec").Values(fields))
+	}
+	if len(defs) > 0 {
+		f.Var().Defs(defs...)
+		f.Line()
+	}
+}
+
+func (e *emitter) requestDecoder(f *jen.File, o *Operation) {
+	e.paramSpecVars(f, o)
+	body := []jen.Code{
+		jen.Id("req").Op(":=").New(jen.Id(o.GoName + "Request")),
+	}
+	if len(o.Params) > 0 {
+		body = append(body, jen.Var().Id("perrs").Qual(restPkg, "ParamErrors"))
+		for _, p := range o.Params {
+			body = append(body, e.decodeParam(o, p)...)
+		}
+		body = append(body, jen.If(jen.Err().Op(":=").Id("perrs").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+	}
+	if o.Body != nil {
+		body = append(body, e.decodeBody(o)...)
+	}
+	body = append(body, jen.Return(jen.Id("req"), jen.Nil()))
+	f.Comment(fmt.Sprintf("decode%sRequest reads and validates the parameters and body of the %s.", o.GoName, sanitizeLine(describe(o))))
+	f.Func().Id("decode"+o.GoName+"Request").Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("maxBody").Int64()).Params(jen.Op("*").Id(o.GoName+"Request"), jen.Error()).Block(body...)
+	f.Line()
+}
+
+func groupName(in string) string {
+	for _, l := range paramLocations {
+		if l.in == in {
+			return l.group
+		}
+	}
+	return goName(in)
+}
+
+func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
+	sv := jen.Id(paramVar(o, p))
+	field := "req." + groupName(p.In) + "." + p.GoName
+	addErr := func(err jen.Code) jen.Code {
+		return jen.If(jen.Op("!").Id("perrs").Dot("Add").Call(err)).Block(jen.Return(jen.Nil(), jen.Err()))
+	}
+	var read, set jen.Code
+	value := jen.Id("v")
+	if p.JSONContent {
+		read = jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(sv).Dot("DecodeJSON").Call(jen.Id("r"), jen.Op("&").Id(field))
+		set = jen.Null()
+		value = nil
+	} else {
+		shape := paramShape(p.Type)
+		read = jen.List(jen.Id("v"), jen.Id("ok"), jen.Err()).Op(":=").Add(sv).Dot(shape).Call(jen.Id("r"))
+		method := map[string]string{"Primitive": "Set", "Array": "SetItems", "Object": "SetObject"}[shape]
+		set = jen.If(jen.Err().Op(":=").Add(sv).Dot(method).Call(value, jen.Op("&").Id(field)), jen.Err().Op("!=").Nil()).Block(addErr(jen.Err()))
+	}
+	x := field
+	if !p.Required && !isNilable(p.Type) {
+		x = "(*" + field + ")"
+	}
+	var present []jen.Code
+	if value != nil {
+		present = append(present, set)
+	}
+	if checks := e.site(x, p.Type, `""`, 0); len(checks) > 0 {
+		block := append([]jen.Code{jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors"))}, checks...)
+		block = append(block, jen.Id("perrs").Dot("AddValidation").Call(jen.Lit(p.Name), jen.Lit(p.In), jen.Op("*").Id("e")))
+		guard := jen.Len(jen.Id("perrs")).Op("==").Lit(0)
+		if !p.Required && isNilable(p.Type) {
+			guard = guard.Op("&&").Id(field).Op("!=").Nil()
+		}
+		present = append(present, jen.If(guard).Block(block...))
+	}
+	var absent jen.Code = jen.Null()
+	if p.Required {
+		absent = jen.Else().Block(jen.Id("perrs").Dot("Add").Call(jen.Add(sv).Dot("Missing").Call()))
+	} else if def, ok := defaultText(p); ok && !p.JSONContent {
+		absent = jen.Else().Block(jen.Id("_").Op("=").Add(sv).Dot("Set").Call(jen.Lit(def), jen.Op("&").Id(field)))
+	}
+	return []jen.Code{jen.Block(
+		read,
+		jen.If(jen.Err().Op("!=").Nil()).Block(addErr(jen.Err())).Else().If(jen.Id("ok")).Block(present...).Add(absent),
+	)}
+}
+
+// defaultText returns the text form of a primitive parameter's default.
+func defaultText(p *Param) (string, bool) {
+	s := p.Type.Schema
+	if s == nil || s.Default == nil || paramShape(p.Type) != "Primitive" {
+		return "", false
+	}
+	switch v := s.Default.(type) {
+	case string:
+		return v, true
+	case float64:
+		return formatNumber(v), true
+	case bool:
+		return strconv.FormatBool(v), true
+	}
+	return "", false
+}
+
+// mediaMatch returns the condition under which a request's media type mt
+// (a Go variable) selects the content c.
+func mediaMatch(c *Content) jen.Code {
+	base := strings.ToLower(strings.TrimSpace(strings.SplitN(c.MediaType, ";", 2)[0]))
+	switch {
+	case base == "*/*":
+		return jen.True()
+	case strings.HasSuffix(base, "/*"):
+		return jen.Qual("strings", "HasPrefix").Call(jen.Id("mt"), jen.Lit(strings.TrimSuffix(base, "*")))
+	case base == "application/json":
+		return jen.Id("mt").Op("==").Lit(base).Op("||").Id("mt").Op("==").Lit("")
+	}
+	return jen.Id("mt").Op("==").Lit(base)
+}
+
+func (e *emitter) decodeBody(o *Operation) []jen.Code {
+	var cases []jen.Code
+	var accepted []jen.Code
+	for _, c := range o.Body.Contents {
+		accepted = append(accepted, jen.Lit(c.MediaType))
+		field := "req." + c.Field
+		var decode []jen.Code
+		switch c.Kind {
+		case "json":
+			target := jen.Op("&").Id(field)
+			if !isNilable(c.Type) {
+				decode = append(decode, jen.Id(field).Op("=").New(typ(c.Type)))
+				target = jen.Id(field)
+			}
+			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeJSON").Call(jen.Id("body"), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+			decode = append(decode, e.bodyValidation(field, c)...)
+		case "form":
+			target := jen.Op("&").Id(field)
+			if !isNilable(c.Type) {
+				decode = append(decode, jen.Id(field).Op("=").New(typ(c.Type)))
+				target = jen.Id(field)
+			}
+			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeForm").Call(jen.Id("body"), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+			decode = append(decode, e.bodyValidation(field, c)...)
+		case "multipart":
+			target := jen.Op("&").Id(field)
+			if !isNilable(c.Type) {
+				decode = append(decode, jen.Id(field).Op("=").New(typ(c.Type)))
+				target = jen.Id(field)
+			}
+			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeMultipart").Call(jen.Id("body"), jen.Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Content-Type")), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+		case "text":
+			decode = append(decode, jen.Id("s").Op(":=").String().Call(jen.Id("body")), jen.Id(field).Op("=").Op("&").Id("s"))
+		default:
+			decode = append(decode, jen.Id(field).Op("=").Id("body"))
+		}
+		cases = append(cases, jen.Case(mediaMatch(c)).Block(decode...))
+	}
+	cases = append(cases, jen.Default().Block(jen.Return(jen.Nil(), jen.Qual(restPkg, "UnsupportedMediaType").Call(append([]jen.Code{jen.Id("mt")}, accepted...)...))))
+	empty := jen.Null()
+	if o.Body.Required {
+		empty = jen.If(jen.Len(jen.Id("body")).Op("==").Lit(0)).Block(
+			jen.Return(jen.Nil(), jen.Qual(problemPkg, "NewError").Call(jen.Qual("net/http", "StatusBadRequest"), jen.Lit("the request body is required"))),
+		)
+	}
+	return []jen.Code{
+		jen.List(jen.Id("body"), jen.Err()).Op(":=").Qual(restPkg, "ReadBody").Call(jen.Id("r"), jen.Id("maxBody")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		empty,
+		jen.If(jen.Len(jen.Id("body")).Op(">").Lit(0)).Block(
+			jen.Switch(jen.Id("mt").Op(":=").Qual(restPkg, "MediaType").Call(jen.Id("r")), jen.True()).Block(cases...),
+		),
+	}
+}
+
+func (e *emitter) bodyValidation(field string, c *Content) []jen.Code {
+	if c.Type.Kind == RefNamed {
+		if !e.needsValidate(c.Type.Decl) {
+			return nil
+		}
+		return []jen.Code{jen.If(jen.Err().Op(":=").Qual(restPkg, "Invalid").Call(jen.Id(field).Dot("Validate").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))}
+	}
+	x := field
+	if !isNilable(c.Type) {
+		x = "(*" + field + ")"
+	}
+	checks := e.site(x, c.Type, `""`, 0)
+	if len(checks) == 0 {
+		return nil
+	}
+	block := append([]jen.Code{jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors"))}, checks...)
+	block = append(block, jen.If(jen.Err().Op(":=").Qual(restPkg, "Invalid").Call(jen.Id("e").Dot("Err").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+	return []jen.Code{jen.Block(block...)}
+}
+
+func defaultStatus(status string) int {
+	if n, err := strconv.Atoi(status); err == nil {
+		return n
+	}
+	if len(status) == 3 && status[1] == 'X' {
+		return int(status[0]-'0') * 100
+	}
+	return 500
+}
+
+func (e *emitter) responseWriter(f *jen.File, o *Operation) {
+	var cases []jen.Code
+	for _, r := range o.Responses {
+		var body []jen.Code
+		status := jen.Lit(defaultStatus(r.Status))
+		if _, err := strconv.Atoi(r.Status); err != nil {
+			body = append(body,
+				jen.Id("status").Op(":=").Id("resp").Dot("Status"),
+				jen.If(jen.Id("status").Op("==").Lit(0)).Block(jen.Id("status").Op("=").Lit(defaultStatus(r.Status))),
+			)
+			status = jen.Id("status")
+		}
+		for _, h := range r.Headers {
+			body = append(body, jen.Qual(restPkg, "SetHeader").Call(jen.Id("w").Dot("Header").Call(), jen.Lit(h.Name), jen.Id("resp").Dot(h.GoName)))
+		}
+		for _, c := range r.Contents {
+			field := jen.Id("resp").Dot(c.Field)
+			var write jen.Code
+			switch c.Kind {
+			case "json":
+				write = jen.Return(jen.Qual(restPkg, "WriteJSON").Call(jen.Id("w"), status, jen.Lit(c.MediaType), field))
+			case "text":
+				write = jen.Return(jen.Qual(restPkg, "WriteBytes").Call(jen.Id("w"), status, jen.Lit(c.MediaType), jen.Index().Byte().Call(jen.Op("*").Add(field))))
+			default:
+				if c.Type.Kind == RefBuiltin && c.Type.Builtin == "[]byte" {
+					write = jen.Return(jen.Qual(restPkg, "WriteBytes").Call(jen.Id("w"), status, jen.Lit(c.MediaType), field))
+				} else {
+					write = jen.Return(jen.Qual(restPkg, "WriteJSON").Call(jen.Id("w"), status, jen.Lit(c.MediaType), field))
+				}
+			}
+			body = append(body, jen.If(jen.Id("resp").Dot(c.Field).Op("!=").Nil()).Block(write))
+		}
+		body = append(body, jen.Id("w").Dot("WriteHeader").Call(status), jen.Return(jen.Nil()))
+		cases = append(cases, jen.Case(jen.Op("*").Id(r.GoName)).Block(body...))
+	}
+	uses := false
+	for _, r := range o.Responses {
+		_, err := strconv.Atoi(r.Status)
+		uses = uses || len(r.Headers) > 0 || len(r.Contents) > 0 || err != nil
+	}
+	var sw jen.Code = jen.Switch(jen.Id("resp").Assert(jen.Type())).Block(cases...)
+	if uses {
+		sw = jen.Switch(jen.Id("resp").Op(":=").Id("resp").Assert(jen.Type())).Block(cases...)
+	}
+	if len(cases) == 0 {
+		sw = jen.Null()
+	}
+	f.Comment(fmt.Sprintf("write%sResponse sends a response of the %s.", o.GoName, sanitizeLine(describe(o))))
+	f.Func().Id("write"+o.GoName+"Response").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("resp").Id(o.GoName+"Response")).Error().Block(
+		sw,
+		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("unknown response type %T"), jen.Id("resp"))),
+	)
+	f.Line()
+}
+
+// securityDefinitions writes the scheme table, the typed validators and
+// NewAuthenticator.
+func (e *emitter) securityDefinitions(f *jen.File) {
+	schemes := e.model.SecuritySchemes
+	dict := jen.Dict{}
+	var fields []jen.Code
+	var body []jen.Code
+	body = append(body, jen.Id("validators").Op(":=").Map(jen.String()).Qual(middlewarePkg, "Validator").Values())
+	for _, s := range schemes {
+		kind := map[string]string{"apiKey": "SchemeAPIKey", "http": "SchemeHTTP", "oauth2": "SchemeOAuth2", "openIdConnect": "SchemeOpenIDConnect", "mutualTLS": "SchemeMutualTLS"}[s.Type]
+		if kind == "" {
+			continue
+		}
+		d := jen.Dict{jen.Id("Type"): jen.Qual(middlewarePkg, kind)}
+		if s.In != "" {
+			d[jen.Id("In")] = jen.Lit(s.In)
+		}
+		if s.ParamName != "" {
+			d[jen.Id("Name")] = jen.Lit(s.ParamName)
+		}
+		if s.Scheme != "" {
+			d[jen.Id("Scheme")] = jen.Lit(s.Scheme)
+		}
+		dict[jen.Lit(s.Name)] = jen.Values(d)
+
+		ctx := jen.Id("ctx").Qual("context", "Context")
+		var sig jen.Code
+		var wrapFn string
+		var what string
+		switch {
+		case s.Type == "apiKey":
+			sig, wrapFn, what = jen.Func().Params(ctx, jen.Id("key").String()).Params(jen.Any(), jen.Error()), "APIKeyValidator", "checks an API key"
+		case s.Type == "http" && s.Scheme == "basic":
+			sig, wrapFn, what = jen.Func().Params(ctx, jen.List(jen.Id("user"), jen.Id("password")).String()).Params(jen.Any(), jen.Error()), "BasicValidator", "checks HTTP basic credentials"
+		case s.Type == "http" && s.Scheme != "bearer":
+			sig, wrapFn, what = jen.Func().Params(ctx, jen.Id("credentials").String()).Params(jen.Any(), jen.Error()), "CredentialsValidator", "checks the credentials of the "+s.Scheme+" scheme"
+		case s.Type == "mutualTLS":
+			sig, wrapFn, what = jen.Func().Params(ctx, jen.Id("state").Op("*").Qual("crypto/tls", "ConnectionState")).Params(jen.Any(), jen.Error()), "CertificateValidator", "checks the client certificate"
+		default:
+			sig, wrapFn, what = jen.Func().Params(ctx, jen.Id("token").String()).Params(jen.Any(), jen.Index().String(), jen.Error()), "TokenValidator", "checks a bearer token and returns its scopes"
+		}
+		doc := fmt.Sprintf("%s %s for the scheme %s. It returns the principal, or an error wrapping middleware.ErrInvalidCredentials for credentials it rejects (401); any other error answers 500.", s.GoName, what, strconv.Quote(s.Name))
+		fields = append(fields, jen.Comment(strings.Join(wrap(doc, 74), "\n// ")))
+		fields = append(fields, jen.Id(s.GoName).Add(sig))
+		body = append(body, jen.If(jen.Id("v").Dot(s.GoName).Op("!=").Nil()).Block(
+			jen.Id("validators").Index(jen.Lit(s.Name)).Op("=").Qual(middlewarePkg, wrapFn).Call(jen.Id("v").Dot(s.GoName)),
+		))
+	}
+	fields = append(fields,
+		jen.Comment("Custom replaces the validator of any scheme by name, for custom schemes"),
+		jen.Comment("(middleware.RequestValidator) or principals of a concrete type."),
+		jen.Id("Custom").Map(jen.String()).Qual(middlewarePkg, "Validator"),
+	)
+	body = append(body,
+		jen.For(jen.List(jen.Id("name"), jen.Id("val")).Op(":=").Range().Id("v").Dot("Custom")).Block(jen.Id("validators").Index(jen.Id("name")).Op("=").Id("val")),
+		jen.Return(jen.Qual(middlewarePkg, "NewAuthenticator").Call(jen.Qual(middlewarePkg, "AuthOptions").Values(jen.Dict{
+			jen.Id("Schemes"):    jen.Id("SecuritySchemes"),
+			jen.Id("Validators"): jen.Id("validators"),
+		}))),
+	)
+	f.Comment("SecuritySchemes lists the spec's security schemes by name.")
+	f.Var().Id("SecuritySchemes").Op("=").Map(jen.String()).Qual(middlewarePkg, "SecurityScheme").Values(dict)
+	f.Line()
+	f.Comment("SecurityValidators holds one typed validator per security scheme. A scheme")
+	f.Comment("without a validator rejects every request that relies on it.")
+	f.Type().Id("SecurityValidators").Struct(fields...)
+	f.Line()
+	f.Comment("NewAuthenticator returns the authenticator for ServerOptions.Auth: it answers")
+	f.Comment("401 with a challenge per accepted scheme when credentials are missing or")
+	f.Comment("invalid, and 403 when a token lacks a required scope.")
+	f.Func().Id("NewAuthenticator").Params(jen.Id("v").Id("SecurityValidators")).Params(jen.Op("*").Qual(middlewarePkg, "Authenticator"), jen.Error()).Block(body...)
+	f.Line()
+}
+
+// specFile writes spec.go, which embeds the spec as JSON for SpecPath.
+func specFile(f *jen.File) {
+	f.Anon("embed")
+	f.Comment("SpecJSON is the OpenAPI document the package was generated from, as JSON.")
+	f.Comment("//go:embed openapi.json")
+	f.Var().Id("SpecJSON").Index().Byte()
+}

@@ -37,7 +37,13 @@ type Spec struct {
 
 	loc   *locator
 	moved map[string]bool // webhooks read from `x-webhooks`
+	// json is the document as JSON: the file itself when it is JSON, the
+	// repaired tree when it is YAML.
+	json []byte
 }
+
+// JSON returns the document as JSON, for servers that publish their spec.
+func (s *Spec) JSON() []byte { return s.json }
 
 // Info marks a note that only verbose output shows, such as a renamed type.
 const Info Severity = -1
@@ -119,6 +125,11 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 		if doc, err = decodeTree(path, root); err != nil {
 			return nil, err
 		}
+	}
+	if early != nil && !r.changed {
+		spec.json = data
+	} else if spec.json, err = json.Marshal(root); err != nil {
+		return nil, diagError(path, 1, 1, "", "cannot encode the document as JSON: "+err.Error())
 	}
 	if err := resolveRefs(path, doc); err != nil {
 		return nil, err

@@ -24,6 +24,7 @@ func build(spec *Spec, cfg Config) (*Model, error) {
 	m := &Model{
 		SpecFile: path.Base(strings.ReplaceAll(spec.Path, "\\", "/")),
 		Package:  pkg,
+		SpecJSON: spec.JSON(),
 	}
 	if spec.Doc.Info != nil {
 		m.Title, m.Version = spec.Doc.Info.Title, spec.Doc.Info.Version

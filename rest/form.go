@@ -1,0 +1,126 @@
+package rest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"reflect"
+	"sort"
+
+	"github.com/whgen/whgen/params"
+	"github.com/whgen/whgen/problem"
+)
+
+var formSpec = &params.Spec{Name: "body", In: params.InQuery, Style: params.Form, Explode: true}
+
+// DecodeForm decodes an application/x-www-form-urlencoded body into dst,
+// a pointer to a struct with json tags or to a map.
+func DecodeForm(body []byte, dst any) error {
+	values, err := url.ParseQuery(string(body))
+	if err != nil {
+		return problem.Wrap(err, http.StatusBadRequest, "the request body is not valid form data: "+err.Error())
+	}
+	return setFields(values, dst)
+}
+
+func setFields(values url.Values, dst any) error {
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	props := make([]params.Property, 0, len(names))
+	for _, n := range names {
+		props = append(props, params.Property{Name: n, Value: values.Get(n)})
+	}
+	if err := formSpec.SetObject(props, dst); err != nil {
+		return problem.Wrap(err, http.StatusBadRequest, "the request body has an invalid field: "+err.Error())
+	}
+	return nil
+}
+
+// DecodeMultipart decodes a multipart/form-data body into dst, a pointer
+// to a struct with json tags or to a []byte (which keeps the raw body).
+// Text parts fill fields as form values do; file parts fill []byte or
+// string fields whole.
+func DecodeMultipart(body []byte, contentType string, dst any) error {
+	if b, ok := dst.(*[]byte); ok {
+		*b = body
+		return nil
+	}
+	_, p, err := mime.ParseMediaType(contentType)
+	if err != nil || p["boundary"] == "" {
+		return problem.NewError(http.StatusBadRequest, "the multipart body has no boundary in its Content-Type")
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), p["boundary"])
+	values := url.Values{}
+	files := map[string][]byte{}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return problem.Wrap(err, http.StatusBadRequest, "the multipart body is malformed: "+err.Error())
+		}
+		data, err := io.ReadAll(part)
+		if err != nil {
+			return problem.Wrap(err, http.StatusBadRequest, "the multipart body is malformed: "+err.Error())
+		}
+		if part.FileName() != "" {
+			files[part.FormName()] = data
+			continue
+		}
+		values.Add(part.FormName(), string(data))
+	}
+	if err := setFields(values, dst); err != nil {
+		return err
+	}
+	return setFiles(files, dst)
+}
+
+func setFiles(files map[string][]byte, dst any) error {
+	v := reflect.ValueOf(dst).Elem()
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		name := jsonName(f)
+		data, ok := files[name]
+		if !ok {
+			continue
+		}
+		fv := v.Field(i)
+		if fv.Kind() == reflect.Pointer {
+			fv.Set(reflect.New(fv.Type().Elem()))
+			fv = fv.Elem()
+		}
+		switch {
+		case fv.Kind() == reflect.String:
+			fv.SetString(string(data))
+		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Uint8:
+			fv.SetBytes(data)
+		default:
+			return problem.NewError(http.StatusBadRequest, fmt.Sprintf("the multipart part %q is a file, but the field takes no file", name))
+		}
+	}
+	return nil
+}
+
+func jsonName(f reflect.StructField) string {
+	tag := f.Tag.Get("json")
+	for i := 0; i < len(tag); i++ {
+		if tag[i] == ',' {
+			return tag[:i]
+		}
+	}
+	if tag == "" {
+		return f.Name
+	}
+	return tag
+}

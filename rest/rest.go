@@ -1,0 +1,216 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/whgen/whgen/middleware"
+	"github.com/whgen/whgen/oas"
+	"github.com/whgen/whgen/params"
+	"github.com/whgen/whgen/problem"
+)
+
+// ErrNotImplemented is the cause of the 501 answers that a generated
+// Unimplemented server gives.
+var ErrNotImplemented = errors.New("operation not implemented")
+
+// NotImplemented returns the 501 error for an operation that the server
+// does not implement.
+func NotImplemented(operationID string) error {
+	return problem.Wrap(ErrNotImplemented, http.StatusNotImplemented, fmt.Sprintf("operation %s is not implemented", operationID))
+}
+
+// Fail sends err to the client through hook, or through
+// middleware.WriteProblem when hook is nil. An error that is not a
+// *problem.Error becomes a 500 whose detail stays private.
+func Fail(w http.ResponseWriter, r *http.Request, err error, hook middleware.ErrorHandler) {
+	var pe *problem.Error
+	if !errors.As(err, &pe) {
+		err = problem.Wrap(err, http.StatusInternalServerError, "")
+	}
+	if hook == nil {
+		hook = middleware.WriteProblem
+	}
+	hook(w, r, err)
+}
+
+// ParamErrors collects the failures of reading a request's parameters.
+type ParamErrors []problem.FieldError
+
+// Add records err, which a params.Spec method returned. It returns false
+// for errors that are not about the client's input (an unsupported
+// parameter shape, a bug in the spec or in whgen), which the caller should
+// pass on as a 500.
+func (p *ParamErrors) Add(err error) bool {
+	var pe *params.Error
+	if !errors.As(err, &pe) {
+		*p = append(*p, problem.FieldError{Detail: err.Error()})
+		return true
+	}
+	if errors.Is(err, params.ErrUnsupported) {
+		return false
+	}
+	*p = append(*p, problem.FieldError{Parameter: pe.Name, In: string(pe.In), Detail: err.Error()})
+	return true
+}
+
+// AddValidation records the constraint violations of a parameter's value.
+func (p *ParamErrors) AddValidation(name, in string, errs oas.Errors) {
+	for _, e := range errs {
+		*p = append(*p, problem.FieldError{Parameter: name, In: in, Pointer: e.Pointer, Detail: e.Message})
+	}
+}
+
+// Err returns nil when there is nothing recorded and a 400 problem listing
+// every failure otherwise.
+func (p ParamErrors) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return problem.Invalid(p...)
+}
+
+// MediaType returns the media type of the request's Content-Type header,
+// lower-cased and without parameters, or "" when there is none.
+func MediaType(r *http.Request) string {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return ""
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+	}
+	return mt
+}
+
+// UnsupportedMediaType returns the 415 error for a body whose media type
+// the operation does not accept.
+func UnsupportedMediaType(got string, accepted ...string) error {
+	if got == "" {
+		got = "none"
+	}
+	return problem.NewError(http.StatusUnsupportedMediaType,
+		fmt.Sprintf("content type %s is not accepted; send one of %s", got, strings.Join(accepted, ", ")))
+}
+
+// ReadBody reads the request body up to maxBytes (0 means
+// middleware.DefaultMaxBodyBytes).
+func ReadBody(r *http.Request, maxBytes int64) ([]byte, error) {
+	return middleware.ReadBody(r, maxBytes)
+}
+
+// DecodeJSON decodes a JSON request body into dst, with a 400 problem for
+// malformed JSON that says where it broke.
+func DecodeJSON(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return problem.NewError(http.StatusBadRequest, "the request body is empty; send a JSON value")
+	}
+	if err := json.Unmarshal(body, dst); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return problem.Wrap(err, http.StatusBadRequest, fmt.Sprintf("the request body is not valid JSON: %s at byte %d", se.Error(), se.Offset))
+		case errors.As(err, &te):
+			p := problem.New(http.StatusUnprocessableEntity, "the request body does not match the schema")
+			p.Errors = []problem.FieldError{{Pointer: "/" + strings.ReplaceAll(te.Field, ".", "/"), Detail: fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)}}
+			return &problem.Error{Problem: p, Err: err}
+		}
+		return problem.Wrap(err, http.StatusBadRequest, "the request body is not valid JSON: "+err.Error())
+	}
+	return nil
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	}
+	return "a number"
+}
+
+// Invalid returns the 422 problem for a body that breaks its schema, or
+// nil when err is nil. err is what a generated Validate method returned.
+func Invalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	p := problem.New(http.StatusUnprocessableEntity, "the request body does not match the schema")
+	var errs oas.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			p.Errors = append(p.Errors, problem.FieldError{Pointer: e.Pointer, Detail: e.Message})
+		}
+	}
+	return &problem.Error{Problem: p, Err: err}
+}
+
+// WriteJSON sends v as the response body with the given status and
+// content type.
+func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, err = w.Write(b)
+	return err
+}
+
+// WriteBytes sends b as the response body with the given status and
+// content type.
+func WriteBytes(w http.ResponseWriter, status int, contentType string, b []byte) error {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, err := w.Write(b)
+	return err
+}
+
+// SetHeader sets a response header from a typed value; a nil pointer
+// sets nothing, and a slice is joined with commas (the simple style).
+func SetHeader(h http.Header, name string, v any) {
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() || rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return
+	}
+	if rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	h.Set(name, strings.Join(params.FormatAll(rv.Interface()), ","))
+}
+
+// Register adds handler to mux under pattern, returning ServeMux's
+// complaint about a conflicting or invalid pattern as an error instead of
+// a panic.
+func Register(mux *http.ServeMux, pattern string, handler http.Handler) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("register %s: %v", pattern, v)
+		}
+	}()
+	mux.Handle(pattern, handler)
+	return nil
+}
+
+// SpecHandler serves an embedded OpenAPI document as JSON.
+func SpecHandler(spec []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, _ = w.Write(spec)
+	})
+}
