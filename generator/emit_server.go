@@ -241,7 +241,9 @@ func (e *emitter) groupDispatcher(f *jen.File, g routeGroup) {
 	f.Line()
 }
 
-func segmentVar(o *Operation, i int) string { return fmt.Sprintf("%sSegment%d", lowerName(o.GoName), i) }
+func segmentVar(o *Operation, i int) string {
+	return fmt.Sprintf("%sSegment%d", lowerName(o.GoName), i)
+}
 
 func paramVar(o *Operation, p *Param) string {
 	return lowerName(o.GoName) + goName(p.In) + p.GoName + "Param"

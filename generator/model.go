@@ -17,7 +17,7 @@ type Model struct {
 	SecuritySchemes []*SecurityScheme
 	Patterns        []*Pattern
 	Receiver        *ReceiverModel
-	SpecJSON        []byte // the document as JSON, embedded by servers
+	SpecJSON        []byte      // the document as JSON, embedded by servers
 	Diagnostics     Diagnostics // warnings and notes found while building
 }
 
