@@ -56,6 +56,10 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 		files["spec.go"] = newFile(m)
 		specFile(files["spec.go"])
 	}
+	if (want("server") || want("client")) && len(m.Operations) > 0 {
+		files["params.go"] = newFile(m)
+		e.paramSpecs(files["params.go"])
+	}
 	if want("client") && len(m.Operations) > 0 {
 		files["client.go"] = newFile(m)
 		e.client(files["client.go"])

@@ -347,8 +347,15 @@ func (e *emitter) paramSpecVars(f *jen.File, o *Operation) {
 	}
 }
 
+// paramSpecs writes the params.Spec of every parameter, which servers
+// and clients share.
+func (e *emitter) paramSpecs(f *jen.File) {
+	for _, o := range e.model.Operations {
+		e.paramSpecVars(f, o)
+	}
+}
+
 func (e *emitter) requestDecoder(f *jen.File, o *Operation) {
-	e.paramSpecVars(f, o)
 	body := []jen.Code{
 		jen.Id("req").Op(":=").New(jen.Id(o.GoName + "Request")),
 	}

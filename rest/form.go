@@ -124,3 +124,13 @@ func jsonName(f reflect.StructField) string {
 	}
 	return tag
 }
+
+// EncodeForm encodes a struct with json tags, or a map, as an
+// application/x-www-form-urlencoded body.
+func EncodeForm(v any) ([]byte, error) {
+	values := url.Values{}
+	for _, p := range params.Properties(v) {
+		values.Add(p.Name, p.Value)
+	}
+	return []byte(values.Encode()), nil
+}
