@@ -32,3 +32,55 @@ func TestServerClientEcho(t *testing.T) {
 		t.Fatalf("generated server and client tests failed: %v\n%s", err, out)
 	}
 }
+
+// TestScaffoldCompiles checks that the scaffolded service and middleware
+// compile beside the generated petstore package and that the service
+// answers 501 until it is filled in.
+func TestScaffoldCompiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a generated package; skipped with -short")
+	}
+	cfg := generator.Config{Spec: filepath.Join("..", "testdata", "specs", "petstore.yaml"), Package: "pets"}
+	res, err := generator.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scaffold, err := generator.RunScaffold(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := res.Files
+	for name, data := range scaffold {
+		files[name] = data
+	}
+	files["scaffold_test.go"] = []byte(`package pets
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/whgen/whgen/middleware"
+)
+
+func TestServiceAnswers501(t *testing.T) {
+	h, err := NewHandler(&Service{}, ServerOptions{SkipAuth: true, Middleware: []middleware.Middleware{RequestBodyMiddleware, ResponseHeaderMiddleware, ResponseBodyMiddleware}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/pets", nil))
+	if rec.Code != http.StatusNotImplemented {
+		t.Errorf("got %d, want 501", rec.Code)
+	}
+	if got := rec.Header().Get("X-Served-By"); got != "pets" {
+		t.Errorf("X-Served-By = %q, want pets", got)
+	}
+}
+`)
+	m := newScratchModule(t)
+	m.add(t, "pets", files)
+	if out, err := m.run(t, "test", "-count=1", "./pets"); err != nil {
+		t.Fatalf("scaffolded package failed: %v\n%s", err, out)
+	}
+}

@@ -7,6 +7,7 @@
 //	whgen generate [-config whgen.yaml] [-o DIR] [-package NAME] [-strict] [-v] SPEC
 //	whgen check    [-config whgen.yaml] [-o DIR] [-package NAME] [-strict] [-v] SPEC
 //	whgen validate [-strict] [-v] SPEC
+//	whgen scaffold [-config whgen.yaml] [-o DIR] [-package NAME] SPEC
 //
 // generate writes the files into DIR (default: the current directory). It
 // writes nothing unless generation succeeds as a whole, and removes files
@@ -17,6 +18,12 @@
 //
 // validate lists each defect in the spec as "file:line:col: pointer:
 // message" and exits 1 when there is any.
+//
+// scaffold writes, once, the files that you own beside the generated
+// package: service.go, a Service that compiles and answers 501 Not
+// Implemented for every operation, and middleware.go, skeletons of
+// middleware that read and replace request and response bodies. It never
+// overwrites an existing file.
 //
 // Published specs carry defects that their consumers cannot fix, such as a
 // $ref to nothing. generate reads past each one that has a safe reading
@@ -54,6 +61,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,6 +79,7 @@ Usage:
   whgen generate [flags] SPEC   write the generated files
   whgen check [flags] SPEC      exit 1 with a diff when the files are stale
   whgen validate [flags] SPEC   list the defects in a spec
+  whgen scaffold [flags] SPEC   write a service and middleware skeletons, once
 
 Run "whgen COMMAND -h" for the flags of a command.
 `
@@ -89,6 +98,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return generate(args[0], args[1:], stdout, stderr)
 	case "validate":
 		return validate(args[1:], stdout, stderr)
+	case "scaffold":
+		return scaffold(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "whgen: unknown command %q\n\n%s", args[0], usage)
 	return 2
@@ -283,4 +294,44 @@ func newLogger(w io.Writer, verbose bool) *slog.Logger {
 		level = slog.LevelInfo
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func scaffold(args []string, stdout, stderr io.Writer) int {
+	var f flags
+	fs := newFlagSet("scaffold", stderr, &f, true)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	cfg, err := configFrom(f, fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "whgen scaffold: %v\n", err)
+		return 2
+	}
+	files, err := generator.RunScaffold(cfg)
+	if err != nil {
+		return report(stderr, "scaffold", err)
+	}
+	out := cfg.Output
+	if out == "" {
+		out = "."
+	}
+	skipped, err := generator.WriteOnce(out, files)
+	for _, name := range skipped {
+		fmt.Fprintf(stderr, "whgen scaffold: %s exists; left as it is\n", filepath.Join(out, name))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "whgen scaffold: %v\n", err)
+		return 1
+	}
+	for _, name := range generator.SortedNames(files) {
+		if !slices.Contains(skipped, name) {
+			fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(out, name))
+		}
+	}
+	return 0
 }

@@ -190,3 +190,29 @@ func TestConfigFile(t *testing.T) {
 		t.Errorf("config with an unknown key: exit %d, want 2", code)
 	}
 }
+
+func TestScaffoldWritesOnce(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "openapi.yaml")
+	writeFile(t, spec, smallSpec)
+	out := filepath.Join(dir, "api")
+	if code, stdout, stderr := runCLI(t, "scaffold", "-o", out, spec); code != 0 || !strings.Contains(stdout, "service.go") {
+		t.Fatalf("scaffold: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	mine := filepath.Join(out, "service.go")
+	writeFile(t, mine, "package api\n\n// edited by hand\n")
+	code, _, stderr := runCLI(t, "scaffold", "-o", out, spec)
+	if code != 0 {
+		t.Fatalf("second scaffold: exit %d", code)
+	}
+	if !strings.Contains(stderr, "exists; left as it is") {
+		t.Errorf("stderr = %q, want a note that the file was left alone", stderr)
+	}
+	got, err := os.ReadFile(mine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != "package api\n\n// edited by hand\n" {
+		t.Errorf("scaffold overwrote a file it had written before")
+	}
+}
