@@ -2,9 +2,12 @@
 // petstore.yaml, built on the code that whgen generates into ./api.
 //
 //	go run ./examples/petstore demo
+//	go run ./examples/petstore receive -addr 127.0.0.1:9090 -secret whsec_...
 //
 // demo decodes and validates sample payloads with the generated models and
-// prints the operations and webhooks that the spec declares.
+// prints the operations and webhooks that the spec declares. receive runs
+// the generated webhook receiver at POST /webhooks and prints each accepted
+// event on stdout as one JSON line.
 package main
 
 //go:generate go run github.com/whgen/whgen/cmd/whgen generate -o api -package api petstore.yaml
@@ -28,10 +31,12 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: petstore demo")
+		fmt.Fprintln(stderr, "usage: petstore demo | receive [flags]")
 		return 2
 	}
 	switch args[0] {
+	case "receive":
+		return runReceive(args[1:], stdout, stderr)
 	case "demo":
 		fs := flag.NewFlagSet("petstore demo", flag.ContinueOnError)
 		fs.SetOutput(stderr)
@@ -45,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(stderr, "petstore: unknown command %q; usage: petstore demo\n", args[0])
+	fmt.Fprintf(stderr, "petstore: unknown command %q; usage: petstore demo | receive [flags]\n", args[0])
 	return 2
 }
 
