@@ -387,48 +387,44 @@ func groupName(in string) string {
 func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
 	sv := jen.Id(paramVar(o, p))
 	field := "req." + groupName(p.In) + "." + p.GoName
-	addErr := func(err jen.Code) jen.Code {
-		return jen.If(jen.Op("!").Id("perrs").Dot("Add").Call(err)).Block(jen.Return(jen.Nil(), jen.Err()))
-	}
-	var read, set jen.Code
-	value := jen.Id("v")
+	shape := paramShape(p.Type)
 	if p.JSONContent {
-		read = jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(sv).Dot("DecodeJSON").Call(jen.Id("r"), jen.Op("&").Id(field))
-		set = jen.Null()
-		value = nil
-	} else {
-		shape := paramShape(p.Type)
-		read = jen.List(jen.Id("v"), jen.Id("ok"), jen.Err()).Op(":=").Add(sv).Dot(shape).Call(jen.Id("r"))
-		method := map[string]string{"Primitive": "Set", "Array": "SetItems", "Object": "SetObject"}[shape]
-		set = jen.If(jen.Err().Op(":=").Add(sv).Dot(method).Call(value, jen.Op("&").Id(field)), jen.Err().Op("!=").Nil()).Block(addErr(jen.Err()))
+		shape = "JSON"
 	}
+	readCall := jen.Id("perrs").Dot("ReadParam").Call(jen.Id("r"), sv, jen.Qual(restPkg, shape), jen.Op("&").Id(field))
+	read := jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(readCall)
 	x := field
 	if !p.Required && !isNilable(p.Type) {
 		x = "(*" + field + ")"
 	}
 	var present []jen.Code
-	if value != nil {
-		present = append(present, set)
-	}
 	if checks := e.site(x, p.Type, `""`, 0); len(checks) > 0 {
 		block := append([]jen.Code{jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors"))}, checks...)
 		block = append(block, jen.Id("perrs").Dot("AddValidation").Call(jen.Lit(p.Name), jen.Lit(p.In), jen.Op("*").Id("e")))
-		guard := jen.Len(jen.Id("perrs")).Op("==").Lit(0)
-		if !p.Required && isNilable(p.Type) {
-			guard = guard.Op("&&").Id(field).Op("!=").Nil()
+		present = block
+	}
+	def, hasDefault := defaultText(p)
+	hasDefault = hasDefault && !p.JSONContent
+	if len(present) == 0 && !p.Required && !hasDefault {
+		read = jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(readCall)
+	}
+	stmt := jen.If(read, jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+	switch {
+	case len(present) > 0:
+		stmt = stmt.Else().If(jen.Id("ok")).Block(present...)
+		if p.Required {
+			stmt = stmt.Else().If(jen.Op("!").Id("ok")).Block(jen.Id("perrs").Dot("Add").Call(jen.Add(sv).Dot("Missing").Call()))
 		}
-		present = append(present, jen.If(guard).Block(block...))
+	case p.Required:
+		stmt = stmt.Else().If(jen.Op("!").Id("ok")).Block(jen.Id("perrs").Dot("Add").Call(jen.Add(sv).Dot("Missing").Call()))
+	case hasDefault:
+		stmt = stmt.Else().If(jen.Op("!").Id("ok")).Block(jen.Id("_").Op("=").Add(sv).Dot("Set").Call(jen.Lit(def), jen.Op("&").Id(field)))
+		return []jen.Code{stmt}
 	}
-	var absent jen.Code = jen.Null()
-	if p.Required {
-		absent = jen.Else().Block(jen.Id("perrs").Dot("Add").Call(jen.Add(sv).Dot("Missing").Call()))
-	} else if def, ok := defaultText(p); ok && !p.JSONContent {
-		absent = jen.Else().Block(jen.Id("_").Op("=").Add(sv).Dot("Set").Call(jen.Lit(def), jen.Op("&").Id(field)))
+	if hasDefault && !p.Required && len(present) > 0 {
+		stmt = stmt.Else().Block(jen.Id("_").Op("=").Add(sv).Dot("Set").Call(jen.Lit(def), jen.Op("&").Id(field)))
 	}
-	return []jen.Code{jen.Block(
-		read,
-		jen.If(jen.Err().Op("!=").Nil()).Block(addErr(jen.Err())).Else().If(jen.Id("ok")).Block(present...).Add(absent),
-	)}
+	return []jen.Code{stmt}
 }
 
 // defaultText returns the text form of a primitive parameter's default.

@@ -214,3 +214,50 @@ func SpecHandler(spec []byte) http.Handler {
 		_, _ = w.Write(spec)
 	})
 }
+
+// Shape tells ReadParam how a parameter's value is laid out on the wire.
+type Shape int
+
+// The shapes of parameter values.
+const (
+	Primitive Shape = iota // one value
+	Array                  // a list of values
+	Object                 // name and value pairs
+	JSON                   // a JSON document (a parameter given with content)
+)
+
+// ReadParam reads the parameter that spec describes from r into dst, a
+// pointer to the request field, and reports whether the request carries
+// it. Failures about the client's input are recorded in p; the error it
+// returns is for failures that are not (an unsupported parameter shape),
+// which the caller should pass on as a 500.
+func (p *ParamErrors) ReadParam(r *http.Request, spec *params.Spec, shape Shape, dst any) (bool, error) {
+	var ok bool
+	var err error
+	switch shape {
+	case JSON:
+		ok, err = spec.DecodeJSON(r, dst)
+	case Array:
+		var items []string
+		if items, ok, err = spec.Array(r); err == nil && ok {
+			err = spec.SetItems(items, dst)
+		}
+	case Object:
+		var props []params.Property
+		if props, ok, err = spec.Object(r); err == nil && ok {
+			err = spec.SetObject(props, dst)
+		}
+	default:
+		var text string
+		if text, ok, err = spec.Primitive(r); err == nil && ok {
+			err = spec.Set(text, dst)
+		}
+	}
+	if err != nil {
+		if !p.Add(err) {
+			return false, err
+		}
+		return false, nil
+	}
+	return ok, nil
+}
