@@ -35,7 +35,7 @@ func (e *emitter) handlerInterface(f *jen.File, rm *ReceiverModel) {
 	f.Comment("signature, rejected replays and duplicates, and decoded and validated the")
 	f.Comment("payload. The context carries the webhook's *middleware.Operation and the")
 	f.Comment("delivery. A nil error responds 204. Any other error responds 500, so the")
-	f.Comment("sender retries the delivery; methods must therefore be idempotent.")
+	f.Comment("sender retries the delivery. Methods must therefore be idempotent.")
 	f.Comment("")
 	f.Comment("Embed UnimplementedWebhookHandler in implementations, so that webhooks")
 	f.Comment("added to the spec later do not break the build.")
@@ -437,11 +437,13 @@ func (e *emitter) dispatchBody(w *ReceiverWebhook) []jen.Code {
 	case w.Event == nil:
 		return []jen.Code{call()}
 	}
+
 	name := jen.Lit(w.Op.Name)
 	var out []jen.Code
 	if !w.Op.Body.Required {
 		out = append(out, jen.If(jen.Len(jen.Id("body")).Op("==").Lit(0)).Block(call(jen.Nil())))
 	}
+
 	t := w.Event.Type
 	value := "event"
 	if isNilable(t) {
@@ -456,11 +458,15 @@ func (e *emitter) dispatchBody(w *ReceiverWebhook) []jen.Code {
 	if isNilable(t) {
 		target = jen.Op("&").Id("event")
 	}
+
 	out = append(out,
 		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("body"), target), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("webhook %q: %w: %w"), name, jen.Qual(webhookPkg, "ErrMalformedPayload"), jen.Err())),
 		),
 	)
+
+	// The checks are those of the type's validate method, or for a type
+	// without one, such as a slice, the same checks inline.
 	if checks := e.site(value, t, `""`, 0); len(checks) > 0 {
 		out = append(out, jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors")))
 		out = append(out, checks...)

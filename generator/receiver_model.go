@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// RouteRule names how a generated receiver tells its webhooks apart.
+// RouteRule names how a generated receiver distinguishes its webhooks.
 type RouteRule string
 
 const (
@@ -16,8 +16,8 @@ const (
 	// its name, or the name itself when it starts with "/".
 	RouteByPath RouteRule = "path"
 	// RouteByHeader routes by the value of a request header, such as
-	// GitHub's X-GitHub-Event. Webhooks that share a value are told
-	// apart by a payload property, such as GitHub's action.
+	// GitHub's X-GitHub-Event. Webhooks that share a value are
+	// distinguished by a payload property, such as GitHub's action.
 	RouteByHeader RouteRule = "header"
 	// RouteByProperty routes by the string value of a top-level property
 	// of the JSON payload, such as "type".
@@ -75,7 +75,7 @@ type ReceiverModel struct {
 	// Webhooks are the webhooks that the receiver handles, in the order of
 	// Model.Webhooks. Only POST webhooks are received.
 	Webhooks []*ReceiverWebhook
-	// Groups are the routes that the request alone tells apart: one per
+	// Groups are the routes that the request alone distinguishes: one per
 	// path, one per header value, or a single group under RouteByProperty.
 	Groups []*RouteGroup
 	// UnknownSecurity is the security requirement list that all webhooks
@@ -109,14 +109,14 @@ type ReceiverWebhook struct {
 	// Values are the values of the routing header or property that
 	// select the webhook, sorted; empty under RouteByPath.
 	Values []string
-	// ValuesFrom says where Values come from, for the documentation.
+	// ValuesFrom names the source of Values, for the documentation.
 	ValuesFrom string
 
 	props map[string][]string // cache of routeProperties
 }
 
-// RouteGroup is a set of webhooks that the request alone does not tell
-// apart.
+// RouteGroup is a set of webhooks that the request alone does not
+// distinguish.
 type RouteGroup struct {
 	// Key is the path under RouteByPath or the header value under
 	// RouteByHeader, and empty under RouteByProperty.
@@ -147,12 +147,12 @@ type RouteKey struct {
 
 // ReceiverConfig configures generated webhook receivers.
 type ReceiverConfig struct {
-	// Route sets how deliveries are routed to webhooks: "path" (one URL
-	// path per webhook, "/" followed by its name), "header:NAME" (by the
-	// value of the request header NAME, with a payload property for
-	// webhooks that share a value), or "property:NAME" (by the string
-	// value of the top-level payload property NAME). Under a header or
-	// property rule set here, a webhook whose value the spec does not give
+	// Route sets how deliveries are routed to webhooks. "path" gives each
+	// webhook its own URL path, "/" followed by its name. "header:NAME"
+	// routes by the value of the request header NAME, with a payload
+	// property for webhooks that share a value. "property:NAME" routes by
+	// the string value of the top-level payload property NAME. Under a
+	// header or property rule set here, a webhook whose value the spec does not give
 	// is selected by its name. Empty or "auto" means the spec's
 	// x-whgen-route extension, or else the rule derived from the spec, as
 	// ReceiverModel describes.
@@ -315,7 +315,7 @@ func (b *builder) autoRoute(rm *ReceiverModel, events map[string]string) {
 		}
 	}
 	routeByPath(rm)
-	b.note("/", "receiver: no header or payload property tells the webhooks apart, so each has its own path")
+	b.note("/", "receiver: no header or payload property distinguishes the webhooks, so each has its own path")
 }
 
 func routeByPath(rm *ReceiverModel) {
@@ -364,8 +364,8 @@ func (b *builder) routeByProperty(rm *ReceiverModel, name string, events map[str
 	return nil
 }
 
-// routeByHeader groups the webhooks by the value of header and tells the
-// members of a group apart by a payload property.
+// routeByHeader groups the webhooks by the value of header and
+// distinguishes the members of a group by a payload property.
 func (b *builder) routeByHeader(rm *ReceiverModel, header string, events map[string]string, forced bool) error {
 	byValue := map[string][]*ReceiverWebhook{}
 	for _, w := range rm.Webhooks {
@@ -393,8 +393,8 @@ func (b *builder) routeByHeader(rm *ReceiverModel, header string, events map[str
 	return nil
 }
 
-// splitGroup finds the payload property that tells the members of g
-// apart. One member may lack a value and becomes the group's default.
+// splitGroup finds the payload property that distinguishes the members
+// of g. One member may lack a value and becomes the group's default.
 func (b *builder) splitGroup(g *RouteGroup) error {
 	if len(g.Members) == 1 {
 		g.Default = g.Members[0]
@@ -425,7 +425,7 @@ func (b *builder) splitGroup(g *RouteGroup) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("no payload property tells the webhooks %s apart", quotedNames(g.Members))
+	return fmt.Errorf("no payload property distinguishes the webhooks %s", quotedNames(g.Members))
 }
 
 // routeCases maps every value to its webhook and fails when two webhooks
