@@ -1,11 +1,13 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/whgen/whgen/middleware"
 )
@@ -368,6 +370,13 @@ type RouteKey string
 func (k *RouteKey) UnmarshalJSON(data []byte) error {
 	if len(data) == 0 || data[0] != '"' {
 		*k = ""
+		return nil
+	}
+	// encoding/json has checked the syntax already, so a string without
+	// escapes and with valid UTF-8 decodes to its bytes between the quotes.
+	inner := data[1 : len(data)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		*k = RouteKey(inner)
 		return nil
 	}
 	return json.Unmarshal(data, (*string)(k))

@@ -355,6 +355,8 @@ func TestRouteKey(t *testing.T) {
 	}{
 		{`{"type":"a.b"}`, "a.b", false},
 		{`{"type":"\u0061"}`, "a", false},
+		{`{"type":"a\"b"}`, `a"b`, false},
+		{"{\"type\":\"\xff\"}", "\ufffd", false},
 		{`{"TYPE":"upper"}`, "upper", false},
 		{`{"type":"first","type":"last"}`, "last", false},
 		{`{"type":null}`, "", false},
@@ -454,4 +456,32 @@ func TestRouterTimestampWindow(t *testing.T) {
 	if resp.StatusCode != 401 || !strings.Contains(fmt.Sprint(p["detail"]), "timestamp") {
 		t.Errorf("stale delivery: status %d, detail %v; want 401 about the timestamp", resp.StatusCode, p["detail"])
 	}
+}
+
+// FuzzRouteKey checks that a RouteKey decodes a property exactly as
+// encoding/json decodes it into a string, and stays empty for other types.
+func FuzzRouteKey(f *testing.F) {
+	for _, seed := range []string{`{"type":"a.b"}`, `{"type":"\u00e9\n"}`, "{\"type\":\"\xff\"}", `{"type":7}`, `{"Type":"x","type":"y"}`, `[]`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var keys struct {
+			Type webhook.RouteKey `json:"type"`
+		}
+		var plain struct {
+			Type any `json:"type"`
+		}
+		keyErr := webhook.DecodeRouteKeys(body, &keys)
+		plainErr := json.Unmarshal(body, &plain)
+		if (keyErr == nil) != (plainErr == nil) {
+			t.Fatalf("DecodeRouteKeys error %v, json.Unmarshal error %v", keyErr, plainErr)
+		}
+		if keyErr != nil {
+			return
+		}
+		want, _ := plain.Type.(string)
+		if string(keys.Type) != want {
+			t.Fatalf("RouteKey %q, encoding/json %q", keys.Type, want)
+		}
+	})
 }
