@@ -100,7 +100,7 @@ func TestReceivers(t *testing.T) {
 		}
 	}
 	if *receiverBench {
-		out, err := mod.run(t, "test", "-vet=off", "-run=^$", "-bench=.", "-benchmem", "-count=1", "./petstore")
+		out, err := mod.run(t, "test", "-vet=off", "-run=^$", "-bench=.", "-benchmem", "-count=3", "./petstore")
 		t.Log(out)
 		if err != nil {
 			t.Errorf("benchmarks failed: %v", err)
