@@ -16,18 +16,8 @@ import (
 	"github.com/whgen/whgen/internal/testspecs"
 )
 
-// TestReceivers generates the webhook receivers of several specs, each into
-// a package of one scratch module. Each package also gets the hand-written
-// tests in testdata/receivers and a list of deliveries, one per webhook.
-// All packages run in one go test invocation, because compiling GitHub's
-// package alone takes most of a minute on two cores.
-//
-// Every generated package runs routes_test.go: each webhook receives a
-// valid signed payload, the spec's own example where the oracle accepts it
-// and a constructed one otherwise, and the test checks that the right
-// handler method ran once and that a tampered copy gets 401. petstore and
-// edge add their own tests of hostile input, routing rules, middleware and
-// benchmarks.
+// Flags of TestReceivers for runs by hand: -receiver.fuzz=20s fuzzes the
+// petstore receiver and -receiver.bench logs its benchmarks.
 var (
 	receiverFuzz  = flag.Duration("receiver.fuzz", 0, "also run FuzzReceiver on the generated petstore receiver for this long")
 	receiverBench = flag.Bool("receiver.bench", false, "also run the generated petstore receiver's benchmarks and log the results")
@@ -62,6 +52,18 @@ const innerPackage = "api"
 // it for the webhook package's interop test, so the module cache has it.
 const standardWebhooksLibrary = "github.com/standard-webhooks/standard-webhooks/libraries v1.3.0"
 
+// TestReceivers generates the webhook receivers of several specs, each into
+// a package of one scratch module. Each package also gets the hand-written
+// tests in testdata/receivers and a list of deliveries, one per webhook.
+// All packages run in one go test invocation, because compiling GitHub's
+// package alone takes most of a minute on two cores.
+//
+// Every generated package runs routes_test.go. Each webhook receives a
+// valid signed payload: the spec's own example where the oracle accepts
+// it, and a constructed one otherwise. The test checks that the right
+// handler method ran once and that a tampered copy gets 401. petstore and
+// edge add their own tests of hostile input, routing rules, middleware and
+// benchmarks.
 func TestReceivers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles generated packages, which takes about a minute")
