@@ -21,6 +21,10 @@ const (
 	RouteByHeader RouteRule = "header"
 	// RouteByProperty routes by the string value of a top-level property
 	// of the JSON payload, such as "type".
+	//
+	// TODO: nested properties cannot route. Adyen sends every notification
+	// to one URL with the event in notificationItems[0]...eventCode, so its
+	// receivers fall back to one path per webhook.
 	RouteByProperty RouteRule = "property"
 )
 
@@ -211,6 +215,9 @@ func newReceiverWebhook(o *Operation, index int) *ReceiverWebhook {
 			w.Event = c
 		}
 	}
+	// TODO: form and multipart bodies reach the handler as raw bytes,
+	// although the model has their types. Decode them once a runtime
+	// binds forms, which matters for senders such as Twilio.
 	w.Raw = w.Event == nil
 	return w
 }
