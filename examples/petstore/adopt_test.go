@@ -98,7 +98,7 @@ func TestAdoptPetIdempotency(t *testing.T) {
 	}{
 		{name: "retry", petID: first.ID, body: adoptionJSON, header: withKey(apiKey(testAPIKey), "k-1"), status: 202, same: true},
 		{name: "retry with members reordered", petID: first.ID,
-			body: "{\"note\":\"has a garden\",\n\"adopter\":{\"email\":\"ann@example.com\",\"name\":\"Ann\"}}",
+			body:   "{\"note\":\"has a garden\",\n\"adopter\":{\"email\":\"ann@example.com\",\"name\":\"Ann\"}}",
 			header: withKey(apiKey(testAPIKey), "k-1"), status: 202, same: true},
 		{name: "key reused with another body", petID: first.ID, body: `{"adopter": {"name": "Bob", "email": "bob@example.com"}}`,
 			header: withKey(apiKey(testAPIKey), "k-1"), status: 422},
