@@ -22,9 +22,9 @@ const (
 	// RouteByProperty routes by the string value of a top-level property
 	// of the JSON payload, such as "type".
 	//
-	// TODO: nested properties cannot route. Adyen sends every notification
-	// to one URL with the event in notificationItems[0]...eventCode, so its
-	// receivers fall back to one path per webhook.
+	// TODO: nested properties cannot route. Adyen's payloads carry the
+	// event in notificationItems[0].NotificationRequestItem.eventCode, so
+	// its receivers fall back to one path per webhook.
 	RouteByProperty RouteRule = "property"
 )
 
