@@ -14,7 +14,7 @@ import (
 
 // eachEngine runs test against a server on a fresh SQLite file and on a
 // fresh PostgreSQL schema. storetest skips PostgreSQL when no server
-// answers, except in CI.
+// accepts connections, except in CI.
 func eachEngine(t *testing.T, test func(t *testing.T, ts *testServer)) {
 	t.Run("sqlite", func(t *testing.T) {
 		cfg := testConfig(t)

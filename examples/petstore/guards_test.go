@@ -110,7 +110,7 @@ func TestSecuritySchemes(t *testing.T) {
 
 // checkAuthOutcome checks resp against what the credential grants for the
 // operation: success, 401 with the operation's challenges, or 403 with an
-// insufficient_scope challenge. presented tells whether the request
+// insufficient_scope challenge. presented reports whether the request
 // carried a bearer token.
 func checkAuthOutcome(t *testing.T, oc operationCase, grants string, presented bool, resp response) {
 	t.Helper()
@@ -134,7 +134,7 @@ func checkAuthOutcome(t *testing.T, oc operationCase, grants string, presented b
 
 // checkChallenges checks that got has one challenge per scheme of want,
 // in order. When a bearer token was presented, the Bearer challenge must
-// say why it failed with error="invalid_token" (RFC 6750 section 3.1).
+// state why it failed with error="invalid_token" (RFC 6750 section 3.1).
 func checkChallenges(t *testing.T, got, want []string, presented bool) {
 	t.Helper()
 	var schemes []string

@@ -30,8 +30,7 @@ const corsMaxAge = 10 * time.Minute
 // passes the request log, trusted hosts, CORS, the rate limit (unless
 // cfg.Rate is 0) and then the generated handler, which authenticates it,
 // decodes and validates it, and calls petService. The order and its
-// reasons are those of package middleware. Errors about cfg wrap
-// errInvalidConfig.
+// reasons are those of package middleware.
 func newHandler(cfg serveConfig, st *petStore, logger *slog.Logger) (http.Handler, error) {
 	guards, err := newGuards(cfg)
 	if err != nil {
@@ -70,6 +69,8 @@ type guards struct {
 	auth      *middleware.Authenticator
 }
 
+// newGuards builds the middleware that cfg configures. Its errors are about
+// cfg, so the serve subcommand reports them as usage errors.
 func newGuards(cfg serveConfig) (guards, error) {
 	var g guards
 	var err error
@@ -77,6 +78,7 @@ func newGuards(cfg serveConfig) (guards, error) {
 	if err != nil {
 		return g, invalidConfig("-trusted-hosts", err)
 	}
+
 	g.cors, err = middleware.NewCORS(middleware.CORSOptions{
 		AllowedOrigins: cfg.CORSOrigins,
 		AllowedMethods: specMethods(),
@@ -87,6 +89,7 @@ func newGuards(cfg serveConfig) (guards, error) {
 	if err != nil {
 		return g, invalidConfig("-cors-origins", err)
 	}
+
 	if cfg.Rate > 0 {
 		rl, err := middleware.NewRateLimiter(middleware.RateLimitOptions{RequestsPerSecond: cfg.Rate, Burst: cfg.Burst})
 		if err != nil {
@@ -94,6 +97,7 @@ func newGuards(cfg serveConfig) (guards, error) {
 		}
 		g.rateLimit = rl.Handler
 	}
+
 	scopes, err := oauthScopes(api.SpecJSON)
 	if err != nil {
 		return g, err
@@ -147,7 +151,7 @@ func logRequests(logger *slog.Logger) middleware.Middleware {
 }
 
 // logServerErrors is the generated handler's ErrorHandler: it logs each
-// 5xx error with its cause, which the client never sees, and then writes
+// 5xx error with its cause, which the client never receives, and then writes
 // the problem as middleware.WriteProblem does.
 func logServerErrors(logger *slog.Logger) middleware.ErrorHandler {
 	return func(w http.ResponseWriter, r *http.Request, err error) {

@@ -124,7 +124,7 @@ func TestClientEditorsStayPerCall(t *testing.T) {
 	knownIssue(t, "generated client methods pass append(c.RequestEditors, editors...) to rest.Send, "+
 		"which writes the per-call editors into the shared array when it has spare capacity, "+
 		"so concurrent calls can run each other's editors (a data race)")
-	// The server answers with the pet ID that the request's X-Call header
+	// The server responds with the pet ID that the request's X-Call header
 	// names, so a request that ran another call's editor gets a wrong ID.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

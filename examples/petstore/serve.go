@@ -51,16 +51,9 @@ type serveConfig struct {
 	MaxBodyBytes int64
 }
 
-// configError is an invalid configuration, which the serve subcommand
-// reports as a usage error.
-type configError struct{ err error }
-
-func (e *configError) Error() string { return e.err.Error() }
-func (e *configError) Unwrap() error { return e.err }
-
-// invalidConfig returns a configError for the value of flagName.
+// invalidConfig returns the error for an invalid value of flagName.
 func invalidConfig(flagName string, err error) error {
-	return &configError{fmt.Errorf("invalid %s: %w", flagName, err)}
+	return fmt.Errorf("invalid %s: %w", flagName, err)
 }
 
 const serveUsage = `Usage: petstore serve [flags]
@@ -172,7 +165,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 
 // serve runs the service on ln until ctx is done, then shuts down
 // gracefully. It opens and migrates the database of cfg.DB and closes it
-// on return. An invalid cfg returns a *configError.
+// on return. runServe checks cfg with newGuards before it calls serve.
 func serve(ctx context.Context, cfg serveConfig, ln net.Listener, logger *slog.Logger) error {
 	defer ln.Close()
 	db, err := store.Open(ctx, cfg.DB)

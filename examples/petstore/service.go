@@ -117,8 +117,8 @@ func (s *petService) GetPet(ctx context.Context, req *api.GetPetRequest) (api.Ge
 // is "*". The patched pet must still satisfy the Pet schema, which is
 // stricter about tags than PetPatch.
 //
-// An unknown pet answers 404 before If-Match is looked at, as RFC 9110
-// section 13.2.1 asks: preconditions are ignored when the request would
+// An unknown pet gets 404 before If-Match is evaluated, as RFC 9110
+// section 13.2.1 requires: preconditions are ignored when the request would
 // fail without them.
 func (s *petService) UpdatePet(ctx context.Context, req *api.UpdatePetRequest) (api.UpdatePetResponse, error) {
 	tags, err := parseIfMatch(req.Header.IfMatch)
@@ -183,7 +183,7 @@ func (s *petService) DeletePet(ctx context.Context, req *api.DeletePetRequest) (
 // An Idempotency-Key makes retries safe, per client: a request that repeats
 // an earlier one with the same key gets the same adoption back, and one
 // that reuses the key for another request gets 422, as the IETF draft
-// draft-ietf-httpapi-idempotency-key-header asks.
+// draft-ietf-httpapi-idempotency-key-header specifies.
 func (s *petService) AdoptPet(ctx context.Context, req *api.AdoptPetRequest) (api.AdoptPetResponse, error) {
 	in := adoptionRequest{
 		ID:      newUUID(),
@@ -241,9 +241,7 @@ func (s *petService) CreateWebhookEndpoint(ctx context.Context, req *api.CreateW
 		return nil, err
 	}
 	secret := make([]byte, secretBytes)
-	if _, err := rand.Read(secret); err != nil {
-		return nil, fmt.Errorf("generate webhook secret: %w", err)
-	}
+	_, _ = rand.Read(secret) // never returns an error, as newUUID explains
 	disabled := false
 	e := api.WebhookEndpoint{
 		ID:          newUUID(),
@@ -336,7 +334,7 @@ func petNotFound(id string) *api.Problem {
 }
 
 // petNotFoundProblem is petNotFound for operations whose spec declares no
-// 404 response, which answer through a *problem.Error instead.
+// 404 response, which respond through a *problem.Error instead.
 func petNotFoundProblem(id string) *problem.Problem {
 	return problem.New(http.StatusNotFound, "pet "+id+" does not exist")
 }
@@ -351,7 +349,9 @@ func apiProblem(status int, detail string) *api.Problem {
 // newUUID returns a random (version 4) UUID from crypto/rand.
 func newUUID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails since Go 1.24.
+	// Since Go 1.24, crypto/rand.Read never returns an error: it crashes the
+	// program instead.
+	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b[:])

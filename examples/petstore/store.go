@@ -175,7 +175,7 @@ func (s *petStore) listPets(ctx context.Context, f petFilter) ([]storedPet, *pet
 		}
 		args = append(args, len(tags))
 	}
-	// One row more than the page tells whether another page follows.
+	// Fetching one row more than the page shows whether another page follows.
 	q.WriteString(` ORDER BY created_at DESC, id DESC LIMIT ?`)
 	args = append(args, f.Limit+1)
 
@@ -524,6 +524,7 @@ func scanPet(row interface{ Scan(...any) error }) (storedPet, error) {
 	if err != nil {
 		return sp, fmt.Errorf("read pet: %w", err)
 	}
+
 	p.Species, p.Status = api.Species(species), api.PetStatus(status)
 	p.CreatedAt = time.UnixMilli(created).UTC()
 	if birthDate.Valid {
@@ -536,6 +537,7 @@ func scanPet(row interface{ Scan(...any) error }) (storedPet, error) {
 	if microchip.Valid {
 		p.Microchip.Set(api.Microchip(microchip.String))
 	}
+
 	if err := json.Unmarshal([]byte(tags), &p.Tags); err != nil {
 		return sp, fmt.Errorf("decode tags of pet %s: %w", p.ID, err)
 	}
