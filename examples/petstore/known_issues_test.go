@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -123,7 +124,7 @@ func TestGeneratedFilesAreReadable(t *testing.T) {
 func TestClientEditorsStayPerCall(t *testing.T) {
 	knownIssue(t, "generated client methods pass append(c.RequestEditors, editors...) to rest.Send, "+
 		"which writes the per-call editors into the shared array when it has spare capacity, "+
-		"so concurrent calls can run each other's editors (a data race)")
+		"so concurrent calls can run each other's editors (a data race that -race reports)")
 	// The server responds with the pet ID that the request's X-Call header
 	// names, so a request that ran another call's editor gets a wrong ID.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -133,20 +134,25 @@ func TestClientEditorsStayPerCall(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	noop := func(context.Context, *http.Request) error { return nil }
-	// Three editors leave the slice with capacity 4, one spare slot.
+	// Three editors leave the slice with capacity 4, one spare slot. They
+	// yield, so that other calls run between the append and the editors.
+	noop := func(context.Context, *http.Request) error {
+		runtime.Gosched()
+		return nil
+	}
 	client, err := api.NewClient(srv.URL, api.WithRequestEditor(noop), api.WithRequestEditor(noop), api.WithRequestEditor(noop))
 	if err != nil {
 		t.Fatal(err)
 	}
+	const goroutines, callsEach = 16, 200
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	mixed := 0
-	for g := range 16 {
+	for g := range goroutines {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range 50 {
+			for i := range callsEach {
 				call := fmt.Sprintf("%d-%d", g, i)
 				setCall := func(_ context.Context, r *http.Request) error {
 					r.Header.Set("X-Call", call)
@@ -167,7 +173,7 @@ func TestClientEditorsStayPerCall(t *testing.T) {
 	}
 	wg.Wait()
 	if mixed > 0 {
-		t.Errorf("got %d of 800 calls that ran another call's editor, want 0", mixed)
+		t.Errorf("got %d of %d calls that ran another call's editor, want 0", mixed, goroutines*callsEach)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 // signature, rejected replays and duplicates, and decoded and validated the
 // payload. The context carries the webhook's *middleware.Operation and the
 // delivery. A nil error responds 204. Any other error responds 500, so the
-// sender retries the delivery; methods must therefore be idempotent.
+// sender retries the delivery. Methods must therefore be idempotent.
 //
 // Embed UnimplementedWebhookHandler in implementations, so that webhooks
 // added to the spec later do not break the build.

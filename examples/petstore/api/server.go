@@ -240,116 +240,57 @@ func (h *handler) listPets(w http.ResponseWriter, r *http.Request) {
 func decodeListPetsRequest(r *http.Request, maxBody int64) (*ListPetsRequest, error) {
 	req := new(ListPetsRequest)
 	var perrs rest.ParamErrors
-	{
-		v, ok, err := listPetsQueryLimitParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := listPetsQueryLimitParam.Set(v, &req.Query.Limit); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-			if len(perrs) == 0 {
-				e := new(oas.Errors)
-				if (*req.Query.Limit) < 1 {
-					e.Add("", "must be at least 1")
-				}
-				if (*req.Query.Limit) > 100 {
-					e.Add("", "must be at most 100")
-				}
-				perrs.AddValidation("limit", "query", *e)
-			}
-		} else {
-			_ = listPetsQueryLimitParam.Set("20", &req.Query.Limit)
+	if ok, err := perrs.ReadParam(r, listPetsQueryLimitParam, rest.Primitive, &req.Query.Limit); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		if (*req.Query.Limit) < 1 {
+			e.Add("", "must be at least 1")
 		}
+		if (*req.Query.Limit) > 100 {
+			e.Add("", "must be at most 100")
+		}
+		perrs.AddValidation("limit", "query", *e)
+	} else {
+		_ = listPetsQueryLimitParam.Set("20", &req.Query.Limit)
 	}
-	{
-		v, ok, err := listPetsQueryCursorParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := listPetsQueryCursorParam.Set(v, &req.Query.Cursor); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-		}
+	if _, err := perrs.ReadParam(r, listPetsQueryCursorParam, rest.Primitive, &req.Query.Cursor); err != nil {
+		return nil, err
 	}
-	{
-		v, ok, err := listPetsQueryStatusParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := listPetsQueryStatusParam.Set(v, &req.Query.Status); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-			if len(perrs) == 0 {
-				e := new(oas.Errors)
-				(*req.Query.Status).validate("", e)
-				perrs.AddValidation("status", "query", *e)
-			}
-		} else {
-			_ = listPetsQueryStatusParam.Set("available", &req.Query.Status)
-		}
+	if ok, err := perrs.ReadParam(r, listPetsQueryStatusParam, rest.Primitive, &req.Query.Status); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		(*req.Query.Status).validate("", e)
+		perrs.AddValidation("status", "query", *e)
+	} else {
+		_ = listPetsQueryStatusParam.Set("available", &req.Query.Status)
 	}
-	{
-		v, ok, err := listPetsQueryTagParam.Array(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := listPetsQueryTagParam.SetItems(v, &req.Query.Tag); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
+	if ok, err := perrs.ReadParam(r, listPetsQueryTagParam, rest.Array, &req.Query.Tag); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		if len(req.Query.Tag) > 10 {
+			e.Add("", "must have at most 10 items")
+		}
+		for i0 := range req.Query.Tag {
+			{
+				n := oas.Length(req.Query.Tag[i0])
+				if n < 1 {
+					e.Add(oas.Index("", i0), "must be at least 1 character long")
 				}
-			}
-			if len(perrs) == 0 && req.Query.Tag != nil {
-				e := new(oas.Errors)
-				if len(req.Query.Tag) > 10 {
-					e.Add("", "must have at most 10 items")
-				}
-				for i0 := range req.Query.Tag {
-					{
-						n := oas.Length(req.Query.Tag[i0])
-						if n < 1 {
-							e.Add(oas.Index("", i0), "must be at least 1 character long")
-						}
-					}
-				}
-				perrs.AddValidation("tag", "query", *e)
 			}
 		}
+		perrs.AddValidation("tag", "query", *e)
 	}
-	{
-		v, ok, err := listPetsHeaderXRequestIDParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := listPetsHeaderXRequestIDParam.Set(v, &req.Header.XRequestID); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-			if len(perrs) == 0 {
-				e := new(oas.Errors)
-				if !oas.CheckFormat("uuid", (*req.Header.XRequestID)) {
-					e.Add("", "must be a valid uuid")
-				}
-				perrs.AddValidation("X-Request-ID", "header", *e)
-			}
+	if ok, err := perrs.ReadParam(r, listPetsHeaderXRequestIDParam, rest.Primitive, &req.Header.XRequestID); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		if !oas.CheckFormat("uuid", (*req.Header.XRequestID)) {
+			e.Add("", "must be a valid uuid")
 		}
+		perrs.AddValidation("X-Request-ID", "header", *e)
 	}
 	if err := perrs.Err(); err != nil {
 		return nil, err
@@ -508,28 +449,16 @@ func (h *handler) getPet(w http.ResponseWriter, r *http.Request) {
 func decodeGetPetRequest(r *http.Request, maxBody int64) (*GetPetRequest, error) {
 	req := new(GetPetRequest)
 	var perrs rest.ParamErrors
-	{
-		v, ok, err := getPetPathPetIDParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := getPetPathPetIDParam.Set(v, &req.Path.PetID); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-			if len(perrs) == 0 {
-				e := new(oas.Errors)
-				if !oas.CheckFormat("uuid", req.Path.PetID) {
-					e.Add("", "must be a valid uuid")
-				}
-				perrs.AddValidation("petId", "path", *e)
-			}
-		} else {
-			perrs.Add(getPetPathPetIDParam.Missing())
+	if ok, err := perrs.ReadParam(r, getPetPathPetIDParam, rest.Primitive, &req.Path.PetID); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		if !oas.CheckFormat("uuid", req.Path.PetID) {
+			e.Add("", "must be a valid uuid")
 		}
+		perrs.AddValidation("petId", "path", *e)
+	} else if !ok {
+		perrs.Add(getPetPathPetIDParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
 		return nil, err
@@ -593,28 +522,16 @@ func (h *handler) deletePet(w http.ResponseWriter, r *http.Request) {
 func decodeDeletePetRequest(r *http.Request, maxBody int64) (*DeletePetRequest, error) {
 	req := new(DeletePetRequest)
 	var perrs rest.ParamErrors
-	{
-		v, ok, err := deletePetPathPetIDParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := deletePetPathPetIDParam.Set(v, &req.Path.PetID); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-			if len(perrs) == 0 {
-				e := new(oas.Errors)
-				if !oas.CheckFormat("uuid", req.Path.PetID) {
-					e.Add("", "must be a valid uuid")
-				}
-				perrs.AddValidation("petId", "path", *e)
-			}
-		} else {
-			perrs.Add(deletePetPathPetIDParam.Missing())
+	if ok, err := perrs.ReadParam(r, deletePetPathPetIDParam, rest.Primitive, &req.Path.PetID); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		if !oas.CheckFormat("uuid", req.Path.PetID) {
+			e.Add("", "must be a valid uuid")
 		}
+		perrs.AddValidation("petId", "path", *e)
+	} else if !ok {
+		perrs.Add(deletePetPathPetIDParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
 		return nil, err
@@ -675,44 +592,21 @@ func (h *handler) updatePet(w http.ResponseWriter, r *http.Request) {
 func decodeUpdatePetRequest(r *http.Request, maxBody int64) (*UpdatePetRequest, error) {
 	req := new(UpdatePetRequest)
 	var perrs rest.ParamErrors
-	{
-		v, ok, err := updatePetPathPetIDParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := updatePetPathPetIDParam.Set(v, &req.Path.PetID); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-			if len(perrs) == 0 {
-				e := new(oas.Errors)
-				if !oas.CheckFormat("uuid", req.Path.PetID) {
-					e.Add("", "must be a valid uuid")
-				}
-				perrs.AddValidation("petId", "path", *e)
-			}
-		} else {
-			perrs.Add(updatePetPathPetIDParam.Missing())
+	if ok, err := perrs.ReadParam(r, updatePetPathPetIDParam, rest.Primitive, &req.Path.PetID); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		if !oas.CheckFormat("uuid", req.Path.PetID) {
+			e.Add("", "must be a valid uuid")
 		}
+		perrs.AddValidation("petId", "path", *e)
+	} else if !ok {
+		perrs.Add(updatePetPathPetIDParam.Missing())
 	}
-	{
-		v, ok, err := updatePetHeaderIfMatchParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := updatePetHeaderIfMatchParam.Set(v, &req.Header.IfMatch); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-		} else {
-			perrs.Add(updatePetHeaderIfMatchParam.Missing())
-		}
+	if ok, err := perrs.ReadParam(r, updatePetHeaderIfMatchParam, rest.Primitive, &req.Header.IfMatch); err != nil {
+		return nil, err
+	} else if !ok {
+		perrs.Add(updatePetHeaderIfMatchParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
 		return nil, err
@@ -807,66 +701,31 @@ func (h *handler) adoptPet(w http.ResponseWriter, r *http.Request) {
 func decodeAdoptPetRequest(r *http.Request, maxBody int64) (*AdoptPetRequest, error) {
 	req := new(AdoptPetRequest)
 	var perrs rest.ParamErrors
-	{
-		v, ok, err := adoptPetPathPetIDParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := adoptPetPathPetIDParam.Set(v, &req.Path.PetID); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-			if len(perrs) == 0 {
-				e := new(oas.Errors)
-				if !oas.CheckFormat("uuid", req.Path.PetID) {
-					e.Add("", "must be a valid uuid")
-				}
-				perrs.AddValidation("petId", "path", *e)
-			}
-		} else {
-			perrs.Add(adoptPetPathPetIDParam.Missing())
+	if ok, err := perrs.ReadParam(r, adoptPetPathPetIDParam, rest.Primitive, &req.Path.PetID); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		if !oas.CheckFormat("uuid", req.Path.PetID) {
+			e.Add("", "must be a valid uuid")
 		}
+		perrs.AddValidation("petId", "path", *e)
+	} else if !ok {
+		perrs.Add(adoptPetPathPetIDParam.Missing())
 	}
-	{
-		v, ok, err := adoptPetHeaderIdempotencyKeyParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := adoptPetHeaderIdempotencyKeyParam.Set(v, &req.Header.IdempotencyKey); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-			if len(perrs) == 0 {
-				e := new(oas.Errors)
-				{
-					n := oas.Length((*req.Header.IdempotencyKey))
-					if n > 64 {
-						e.Add("", "must be at most 64 characters long")
-					}
-				}
-				perrs.AddValidation("Idempotency-Key", "header", *e)
+	if ok, err := perrs.ReadParam(r, adoptPetHeaderIdempotencyKeyParam, rest.Primitive, &req.Header.IdempotencyKey); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		{
+			n := oas.Length((*req.Header.IdempotencyKey))
+			if n > 64 {
+				e.Add("", "must be at most 64 characters long")
 			}
 		}
+		perrs.AddValidation("Idempotency-Key", "header", *e)
 	}
-	{
-		v, ok, err := adoptPetCookieSessionParam.Primitive(r)
-		if err != nil {
-			if !perrs.Add(err) {
-				return nil, err
-			}
-		} else if ok {
-			if err := adoptPetCookieSessionParam.Set(v, &req.Cookie.Session); err != nil {
-				if !perrs.Add(err) {
-					return nil, err
-				}
-			}
-		}
+	if _, err := perrs.ReadParam(r, adoptPetCookieSessionParam, rest.Primitive, &req.Cookie.Session); err != nil {
+		return nil, err
 	}
 	if err := perrs.Err(); err != nil {
 		return nil, err
