@@ -60,6 +60,10 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 		files["params.go"] = newFile(m)
 		e.paramSpecs(files["params.go"])
 	}
+	if (want("server") && len(m.Operations) > 0 || want("receiver") && len(m.Webhooks) > 0) && usesSecurity(m) {
+		files["security.go"] = newFile(m)
+		e.securityDefinitions(files["security.go"])
+	}
 	if want("client") && len(m.Operations) > 0 {
 		files["client.go"] = newFile(m)
 		e.client(files["client.go"])
@@ -197,6 +201,10 @@ func sanitizeLine(s string) string {
 			return ' '
 		case r == '\uFEFF':
 			return -1
+		case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069', r == '\u200E', r == '\u200F':
+			// Bidirectional controls could make a comment display as code
+			// that is not there.
+			return -1
 		case unicode.IsControl(r):
 			return ' '
 		}
@@ -269,7 +277,7 @@ func isNilable(t *TypeRef) bool {
 		return t.Builtin == "[]byte"
 	}
 	d := resolveAlias(t.Decl)
-	if d.Kind == DeclDefined && d.Underlying != nil {
+	if (d.Kind == DeclDefined || d.Kind == DeclAlias) && d.Underlying != nil {
 		return isNilable(d.Underlying)
 	}
 	return false
@@ -340,4 +348,15 @@ func fieldTag(f *Field) string {
 		return f.JSONName + ",omitzero"
 	}
 	return f.JSONName + ",omitempty"
+}
+
+// usesSecurity reports whether any operation or webhook declares security,
+// which the server and receiver enforce through NewAuthenticator.
+func usesSecurity(m *Model) bool {
+	for _, o := range append(append([]*Operation(nil), m.Operations...), m.Webhooks...) {
+		if len(o.Security) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -39,8 +39,8 @@ func (e *emitter) client(f *jen.File) {
 	f.Comment("NewClient returns a client for the server at baseURL.")
 	f.Func().Id("NewClient").Params(jen.Id("baseURL").String(), jen.Id("opts").Op("...").Id("ClientOption")).Params(jen.Op("*").Id("Client"), jen.Error()).Block(
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual("net/url", "Parse").Call(jen.Id("baseURL")),
-		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("u").Dot("Scheme").Op("==").Lit("").Op("||").Id("u").Dot("Host").Op("==").Lit("")).Block(
-			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("invalid base URL %q: want an absolute URL such as https://api.example.com"), jen.Id("baseURL"))),
+		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("u").Dot("Scheme").Op("==").Lit("").Op("||").Id("u").Dot("Host").Op("==").Lit("").Op("||").Id("u").Dot("RawQuery").Op("!=").Lit("").Op("||").Id("u").Dot("Fragment").Op("!=").Lit("")).Block(
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("invalid base URL %q: want an absolute URL without query or fragment, such as https://api.example.com/v1"), jen.Id("baseURL"))),
 		),
 		jen.Id("c").Op(":=").Op("&").Id("Client").Values(jen.Dict{jen.Id("BaseURL"): jen.Id("baseURL")}),
 		jen.For(jen.List(jen.Id("_"), jen.Id("opt")).Op(":=").Range().Id("opts")).Block(jen.Id("opt").Call(jen.Id("c"))),
@@ -76,7 +76,10 @@ func (e *emitter) appendParam(o *Operation, p *Param, dst string) jen.Code {
 }
 
 func (e *emitter) clientMethod(f *jen.File, o *Operation) {
-	body := []jen.Code{jen.Var().Err().Error()}
+	body := []jen.Code{
+		jen.If(jen.Id("req").Op("==").Nil()).Block(jen.Id("req").Op("=").New(jen.Id(o.GoName + "Request"))),
+		jen.Var().Err().Error(),
+	}
 
 	// The path: literal text between templates, and each path parameter
 	// appended in its style.

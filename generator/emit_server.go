@@ -26,10 +26,11 @@ func (e *emitter) server(f *jen.File) {
 		e.requestDecoder(f, o)
 		e.responseWriter(f, o)
 	}
-	e.securityDefinitions(f)
 }
 
-func handlerMethod(o *Operation) string { return lowerName(o.GoName) }
+// handlerMethod names the handler method of an operation; the prefix keeps
+// it apart from the handler's own methods whatever the operation is called.
+func handlerMethod(o *Operation) string { return "serve" + o.GoName }
 
 func (e *emitter) serverInterface(f *jen.File) {
 	f.Comment("Server is the service behind the spec's operations, one method per")
@@ -97,6 +98,9 @@ func (e *emitter) serverOptions(f *jen.File) {
 		jen.Comment("MaxBodyBytes caps request bodies; larger ones answer 413. Zero means"),
 		jen.Comment("middleware.DefaultMaxBodyBytes (1 MiB)."),
 		jen.Id("MaxBodyBytes").Int64(),
+		jen.Comment("BasePath is the path prefix under which the operations are served, such"),
+		jen.Comment("as the path of the spec's servers URL (\"/v1\"); empty means none."),
+		jen.Id("BasePath").String(),
 		jen.Comment("SpecPath, when set, serves the spec as JSON at that path, such as"),
 		jen.Comment("\"/openapi.json\"."),
 		jen.Id("SpecPath").String(),
@@ -160,7 +164,7 @@ func (e *emitter) newHandler(f *jen.File) {
 	f.Func().Id("NewHandler").Params(jen.Id("srv").Id("Server"), jen.Id("opts").Id("ServerOptions")).Params(jen.Qual("net/http", "Handler"), jen.Error()).Block(
 		jen.If(jen.Id("srv").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("nil Server: pass an implementation, or Unimplemented{}")))),
 		jen.Id("h").Op(":=").Op("&").Id("handler").Values(jen.Dict{jen.Id("srv"): jen.Id("srv"), jen.Id("opts"): jen.Id("opts")}),
-		jen.Id("router").Op(":=").New(jen.Qual(restPkg, "Router")),
+		jen.Id("router").Op(":=").Op("&").Qual(restPkg, "Router").Values(jen.Dict{jen.Id("ErrorHandler"): jen.Id("opts").Dot("ErrorHandler")}),
 		jen.Id("routes").Op(":=").Index().Struct(
 			jen.Id("pattern").String(),
 			jen.Id("ops").Index().Op("*").Qual(middlewarePkg, "Operation"),
@@ -178,7 +182,12 @@ func (e *emitter) newHandler(f *jen.File) {
 		jen.If(jen.Id("opts").Dot("SpecPath").Op("!=").Lit("")).Block(
 			jen.If(jen.Err().Op(":=").Id("router").Dot("Handle").Call(jen.Lit("GET ").Op("+").Id("opts").Dot("SpecPath"), jen.Qual(restPkg, "SpecHandler").Call(jen.Id("SpecJSON"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		),
-		jen.Return(jen.Id("router").Dot("Handler").Call()),
+		jen.List(jen.Id("mux"), jen.Err()).Op(":=").Id("router").Dot("Handler").Call(),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.If(jen.Id("opts").Dot("BasePath").Op("!=").Lit("")).Block(
+			jen.Return(jen.Qual(restPkg, "StripBasePath").Call(jen.Id("opts").Dot("BasePath"), jen.Id("mux"), jen.Id("opts").Dot("ErrorHandler")), jen.Nil()),
+		),
+		jen.Return(jen.Id("mux"), jen.Nil()),
 	)
 	f.Line()
 	f.Comment("wrap puts an operation's middleware around its handler.")
@@ -641,7 +650,7 @@ func (e *emitter) securityDefinitions(f *jen.File) {
 			sig, wrapFn, what = jen.Func().Params(ctx, jen.Id("token").String()).Params(jen.Any(), jen.Index().String(), jen.Error()), "TokenValidator", "checks a bearer token and returns its scopes"
 		}
 		doc := fmt.Sprintf("%s %s for the scheme %s. It returns the principal, or an error wrapping middleware.ErrInvalidCredentials for credentials it rejects (401); any other error answers 500.", s.GoName, what, strconv.Quote(s.Name))
-		fields = append(fields, jen.Comment(strings.Join(wrap(doc, 74), "\n// ")))
+		fields = append(fields, jen.Comment("// "+strings.Join(wrap(doc, 74), "\n// ")))
 		fields = append(fields, jen.Id(s.GoName).Add(sig))
 		body = append(body, jen.If(jen.Id("v").Dot(s.GoName).Op("!=").Nil()).Block(
 			jen.Id("validators").Index(jen.Lit(s.Name)).Op("=").Qual(middlewarePkg, wrapFn).Call(jen.Id("v").Dot(s.GoName)),

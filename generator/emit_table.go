@@ -30,8 +30,15 @@ func renderTable(m *Model) ([]byte, error) {
 		data.Operations = append(data.Operations, row)
 		data.All = append(data.All, row)
 	}
+	paths := map[*Operation]string{}
+	if m.Receiver != nil {
+		for _, w := range m.Receiver.Webhooks {
+			paths[w.Op] = w.Path
+		}
+	}
 	for _, o := range m.Webhooks {
 		row := newTableRow(o)
+		row.Path = strconv.Quote(paths[o])
 		data.Webhooks = append(data.Webhooks, row)
 		data.All = append(data.All, row)
 	}
@@ -52,7 +59,6 @@ func newTableRow(o *Operation) tableRow {
 	}
 	if o.Webhook {
 		row.What = fmt.Sprintf("the webhook %s", strconv.Quote(o.Name))
-		row.Path = strconv.Quote("")
 		row.Name = strconv.Quote(o.Name)
 	} else {
 		row.What = fmt.Sprintf("the operation %s %s", o.Method, strconv.Quote(o.Path))

@@ -33,7 +33,9 @@ func build(spec *Spec, cfg Config) (*Model, error) {
 		spec:       spec,
 		model:      m,
 		names:      newScope(reservedNames...),
+		base:       spec.base,
 		components: make(map[string]*Decl),
+		unfilled:   make(map[*Decl]*openapi3.SchemaRef),
 		patterns:   make(map[string]*Pattern),
 		warned:     make(map[string]bool),
 		building:   make(map[*openapi3.Schema]bool),
@@ -48,6 +50,9 @@ func build(spec *Spec, cfg Config) (*Model, error) {
 	b.breakValueCycles()
 	sortDecls(m.Decls)
 	m.Diagnostics = spec.locate(m.Diagnostics)
+	if m.Diagnostics.HasErrors() {
+		return nil, &DiagnosticsError{Diagnostics: onlyErrors(m.Diagnostics)}
+	}
 	return m, nil
 }
 
@@ -57,7 +62,10 @@ var reservedNames = []string{
 	"Operations", "Webhooks", "SecuritySchemes", "OperationInfo", "Server", "Handler",
 	"Unimplemented", "NewServer", "NewHandler", "Client", "NewClient", "Receiver",
 	"NewReceiver", "WebhookHandler", "Sender", "NewSender", "SpecJSON", "Option",
-	"ServerOption", "ClientOption", "ErrorHandler", "SecurityHandler",
+	"ServerOption", "ServerOptions", "ClientOption", "ErrorHandler", "SecurityHandler",
+	"OperationHooks", "SecurityValidators", "NewAuthenticator", "WithHTTPClient",
+	"WithRequestEditor", "UnimplementedWebhookHandler", "NewWebhookVerifier",
+	"WebhookSignatureScheme", "Service", "WebhookService",
 }
 
 func (b *builder) operations() {

@@ -174,10 +174,6 @@ type ReceiverConfig struct {
 	Events map[string]string `yaml:"events"`
 }
 
-// receiverNames are the exported names that receiver.go declares besides
-// the reserved NewReceiver and WebhookHandler.
-var receiverNames = []string{"UnimplementedWebhookHandler", "WebhookSignatureScheme", "NewWebhookVerifier"}
-
 // receiverModel decides routing and signature schemes for the webhooks.
 // Errors in the configured rule are reported as diagnostics, and the
 // receiver then routes by path, which is always unambiguous.
@@ -192,11 +188,6 @@ func (b *builder) receiverModel(cfg ReceiverConfig) *ReceiverModel {
 	}
 	if len(rm.Webhooks) == 0 {
 		return rm
-	}
-	for _, name := range receiverNames {
-		if by, taken := b.names.used[name]; taken {
-			b.receiverError("/", "generated receivers declare %s, which %s also declares: rename it under names in the config", name, by)
-		}
 	}
 	b.signatureSchemes(rm, cfg.Signature)
 	b.route(rm, cfg)

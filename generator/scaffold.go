@@ -14,27 +14,41 @@ import (
 type scaffoldData struct {
 	Package    string
 	Operations []scaffoldOp
+	Webhooks   []string // handler methods, for the webhook skeleton
 }
 
 type scaffoldOp struct{ GoName, ID, Quoted string }
 
-// ScaffoldFiles are the files that Scaffold writes, with the template
-// each comes from.
-var ScaffoldFiles = map[string]string{
+// scaffoldTemplates are the files that Scaffold can write, with the
+// template each comes from.
+var scaffoldTemplates = map[string]string{
 	"service.go":    "scaffold_service.go.tmpl",
 	"middleware.go": "scaffold_middleware.go.tmpl",
+	"webhooks.go":   "scaffold_webhooks.go.tmpl",
 }
 
 // Scaffold renders the files that users own beside the generated package:
-// a Service that compiles and answers 501 for every operation, and
-// middleware skeletons that show request and response modification.
+// for operations, a Service that compiles and answers 501 for each, and
+// middleware skeletons that show request and response modification; for
+// webhooks, a WebhookHandler skeleton.
 func Scaffold(m *Model) (map[string][]byte, error) {
 	data := scaffoldData{Package: m.Package}
 	for _, o := range m.Operations {
 		data.Operations = append(data.Operations, scaffoldOp{GoName: o.GoName, ID: sanitizeLine(o.ID), Quoted: strconv.Quote(o.ID)})
 	}
+	if m.Receiver != nil {
+		for _, w := range m.Receiver.Webhooks {
+			data.Webhooks = append(data.Webhooks, sanitizeLine(w.Method+" ("+w.Op.Name+")"))
+		}
+	}
 	out := map[string][]byte{}
-	for name, tmpl := range ScaffoldFiles {
+	for name, tmpl := range scaffoldTemplates {
+		switch {
+		case name == "webhooks.go" && len(data.Webhooks) == 0:
+			continue
+		case name != "webhooks.go" && len(data.Operations) == 0:
+			continue
+		}
 		var buf bytes.Buffer
 		if err := templates.All.ExecuteTemplate(&buf, tmpl, data); err != nil {
 			return nil, fmt.Errorf("render %s: %w", name, err)

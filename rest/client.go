@@ -78,11 +78,18 @@ func EncodeJSON(v any) ([]byte, error) {
 
 // DecodeResponse decodes a JSON response body into dst; an empty body
 // leaves dst alone.
+//
+// A body that is not JSON, such as a proxy's plain-text error page, returns
+// an *UnexpectedStatusError that carries it, because it is not the declared
+// response.
 func DecodeResponse(resp *http.Response, body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
+		if !json.Valid(body) {
+			return &UnexpectedStatusError{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
+		}
 		return fmt.Errorf("decode %d response: %w", resp.StatusCode, err)
 	}
 	return nil

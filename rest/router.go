@@ -4,8 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/whgen/whgen/middleware"
+	"github.com/whgen/whgen/problem"
 )
 
 // Router routes requests with a standard http.ServeMux and keeps the
@@ -16,6 +20,10 @@ import (
 // more literal route with ServeMux and serves the other from its own
 // matcher, which ServeMux reaches through a catch-all route.
 type Router struct {
+	// ErrorHandler writes the 404 and 405 answers for requests that match
+	// no route; nil means middleware.WriteProblem.
+	ErrorHandler middleware.ErrorHandler
+
 	routes []route
 }
 
@@ -70,10 +78,9 @@ func (rt *Router) Handler() (http.Handler, error) {
 			overflow = append(overflow, r)
 		}
 	}
-	if len(overflow) == 0 {
-		return mux, nil
-	}
-	fb := &fallback{mux: mux, routes: overflow}
+	// The catch-all route also turns ServeMux's plain-text 404 and 405 into
+	// problems.
+	fb := &fallback{mux: mux, routes: overflow, hook: rt.ErrorHandler}
 	if err := Register(mux, "/", fb); err != nil {
 		return nil, err
 	}
@@ -84,6 +91,7 @@ func (rt *Router) Handler() (http.Handler, error) {
 type fallback struct {
 	mux    *http.ServeMux
 	routes []route
+	hook   middleware.ErrorHandler
 }
 
 func (fb *fallback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -108,17 +116,17 @@ func (fb *fallback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, pattern := fb.mux.Handler(probe); pattern != "/" && pattern != "" {
+		if _, pattern := fb.mux.Handler(probe); pattern != "/" && pattern != "" && !slices.Contains(allow, m) {
 			allow = append(allow, m)
 		}
 	}
 	if len(allow) > 0 {
 		sort.Strings(allow)
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		Fail(w, r, problem.NewError(http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed here; use %s", r.Method, strings.Join(allow, ", "))), fb.hook)
 		return
 	}
-	http.NotFound(w, r)
+	Fail(w, r, problem.NewError(http.StatusNotFound, "no operation matches this path"), fb.hook)
 }
 
 // match matches escaped request segments against a route's segments and
@@ -151,4 +159,21 @@ func match(pattern, segs []string) (map[string]string, bool) {
 		}
 	}
 	return values, true
+}
+
+// StripBasePath serves h under prefix, as http.StripPrefix does, and answers
+// requests outside it with a 404 problem.
+func StripBasePath(prefix string, h http.Handler, hook middleware.ErrorHandler) http.Handler {
+	prefix = "/" + strings.Trim(prefix, "/")
+	if prefix == "/" {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rest, ok := strings.CutPrefix(r.URL.Path, prefix)
+		if !ok || rest != "" && rest[0] != '/' {
+			Fail(w, r, problem.NewError(http.StatusNotFound, "no operation matches this path"), hook)
+			return
+		}
+		http.StripPrefix(prefix, h).ServeHTTP(w, r)
+	})
 }
