@@ -83,14 +83,20 @@ func TestNilListBodyIsJSON(t *testing.T) {
 func TestGeneratedCommentsAreLineComments(t *testing.T) {
 	knownIssue(t, "the generator wraps the doc comments of the SecurityValidators fields as "+
 		"/* ... */ blocks whose lines still start with //, which go doc shows verbatim")
-	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join("api", "server.go"), nil, parser.ParseComments)
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob(filepath.Join("api", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("got files %v and error %v, want the generated api package", files, err)
 	}
-	for _, group := range f.Comments {
-		for _, c := range group.List {
-			if strings.HasPrefix(c.Text, "/*") {
-				t.Errorf("got block comment %q, want // line comments", c.Text)
+	for _, name := range files {
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, group := range f.Comments {
+			for _, c := range group.List {
+				if strings.HasPrefix(c.Text, "/*") {
+					t.Errorf("%s: got block comment %q, want // line comments", name, c.Text)
+				}
 			}
 		}
 	}
