@@ -464,3 +464,18 @@ func TestSpecScopes(t *testing.T) {
 		t.Error("got no error for a malformed spec, want one")
 	}
 }
+
+func TestHeaderSizeLimit(t *testing.T) {
+	ts := startServer(t, testConfig(t))
+	// net/http allows 4096 bytes beyond MaxHeaderBytes before it responds 431.
+	big := strings.Repeat("h", maxHeaderBytes+8192)
+	resp := ts.do(request{method: "GET", path: "/pets", header: with(apiKey(testAPIKey), "X-Padding", big)})
+	if resp.status != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("got status %d, want 431 for a header over %d bytes", resp.status, maxHeaderBytes)
+	}
+	small := strings.Repeat("h", maxHeaderBytes/2)
+	resp = ts.do(request{method: "GET", path: "/pets", header: with(apiKey(testAPIKey), "X-Padding", small)})
+	if resp.status != http.StatusOK {
+		t.Errorf("got status %d, want 200 for a header of %d bytes", resp.status, len(small))
+	}
+}
