@@ -66,8 +66,11 @@ Flags:
 `
 
 const serveNotes = `
+The default -trusted-hosts accepts only loopback names, which blocks DNS
+rebinding; list the server's public names when it listens elsewhere.
+
 Keys and tokens given as flags are visible to other local users in the
-process list; use this command for development and tests.
+process list, so use this command for development and tests.
 
 Each request passes trusted hosts, CORS, the rate limit and then the
 authentication of its operation, in that order. Logs go to standard error.
