@@ -27,7 +27,7 @@ type petService struct {
 	api.Unimplemented
 
 	store *petStore
-	// now returns the current time; tests replace it.
+	// now returns the current time, which stamps createdAt.
 	now func() time.Time
 }
 
