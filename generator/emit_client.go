@@ -169,7 +169,7 @@ func (e *emitter) clientMethod(f *jen.File, o *Operation) {
 		body = append(body, jen.If(jen.Len(jen.Id("cookies")).Op(">").Lit(0)).Block(jen.Id("hreq").Dot("Header").Dot("Set").Call(jen.Lit("Cookie"), jen.String().Call(jen.Id("cookies")))))
 	}
 	body = append(body,
-		jen.List(jen.Id("resp"), jen.Id("data"), jen.Err()).Op(":=").Qual(restPkg, "Send").Call(jen.Id("ctx"), jen.Id("c").Dot("HTTPClient"), jen.Id("hreq"), jen.Append(jen.Id("c").Dot("RequestEditors"), jen.Id("editors").Op("..."))),
+		jen.List(jen.Id("resp"), jen.Id("data"), jen.Err()).Op(":=").Qual(restPkg, "Send").Call(jen.Id("ctx"), jen.Id("c").Dot("HTTPClient"), jen.Id("hreq"), jen.Qual("slices", "Concat").Call(jen.Id("c").Dot("RequestEditors"), jen.Id("editors"))),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 	)
 	body = append(body, e.clientResponses(o)...)

@@ -557,6 +557,7 @@ func (e *emitter) responseWriter(f *jen.File, o *Operation) {
 	var cases []jen.Code
 	for _, r := range o.Responses {
 		var body []jen.Code
+		always := false
 		status := jen.Lit(defaultStatus(r.Status))
 		if _, err := strconv.Atoi(r.Status); err != nil {
 			body = append(body,
@@ -583,9 +584,17 @@ func (e *emitter) responseWriter(f *jen.File, o *Operation) {
 					write = jen.Return(jen.Qual(restPkg, "WriteJSON").Call(jen.Id("w"), status, jen.Lit(c.MediaType), field))
 				}
 			}
+			if c.Kind == "json" && len(r.Contents) == 1 && (c.Type.Kind == RefSlice || c.Type.Kind == RefMap) {
+				// An array or object body is always sent: nil becomes [] or {}.
+				body = append(body, write)
+				always = true
+				break
+			}
 			body = append(body, jen.If(jen.Id("resp").Dot(c.Field).Op("!=").Nil()).Block(write))
 		}
-		body = append(body, jen.Id("w").Dot("WriteHeader").Call(status), jen.Return(jen.Nil()))
+		if !always {
+			body = append(body, jen.Id("w").Dot("WriteHeader").Call(status), jen.Return(jen.Nil()))
+		}
 		cases = append(cases, jen.Case(jen.Op("*").Id(r.GoName)).Block(body...))
 	}
 	uses := false

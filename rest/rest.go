@@ -123,7 +123,10 @@ func DecodeJSON(body []byte, dst any) error {
 			p.Errors = []problem.FieldError{{Pointer: "/" + strings.ReplaceAll(te.Field, ".", "/"), Detail: fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)}}
 			return &problem.Error{Problem: p, Err: err}
 		}
-		return problem.Wrap(err, http.StatusBadRequest, "the request body is not valid JSON: "+err.Error())
+		// The JSON is well formed, so a value rejected while decoding (a
+		// date that does not exist, a number out of range) breaks the schema.
+		p := problem.New(http.StatusUnprocessableEntity, "the request body does not match the schema: "+err.Error())
+		return &problem.Error{Problem: p, Err: err}
 	}
 	return nil
 }
@@ -160,7 +163,16 @@ func Invalid(err error) error {
 
 // WriteJSON sends v as the response body with the given status and
 // content type.
+//
+// A nil slice is sent as [] and a nil map as {}, because a declared array
+// or object body has no null.
 func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) error {
+	if rv := reflect.ValueOf(v); rv.IsValid() && rv.IsNil() && (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Map) {
+		if rv.Kind() == reflect.Slice {
+			return WriteBytes(w, status, contentType, []byte("[]"))
+		}
+		return WriteBytes(w, status, contentType, []byte("{}"))
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode response: %w", err)
