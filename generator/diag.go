@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Severity tells a warning, which generation survives, from an error.
@@ -29,13 +31,38 @@ type Diagnostic struct {
 }
 
 // String formats d as "file:line:col: pointer: message", the form that
-// editors and CI annotations understand.
+// editors and CI annotations understand. It is always one line: control
+// characters and Unicode line separators, which spec names and values may
+// contain, are written as Go escapes such as \n.
 func (d Diagnostic) String() string {
 	pointer := d.Pointer
 	if pointer == "" {
 		pointer = "/"
 	}
-	return fmt.Sprintf("%s:%d:%d: %s: %s", d.File, d.Line, d.Column, pointer, d.Message)
+	return fmt.Sprintf("%s:%d:%d: %s: %s", oneLine(d.File), d.Line, d.Column, oneLine(pointer), oneLine(d.Message))
+}
+
+// oneLine escapes the characters of s that could break a line or hide
+// text on a terminal.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, breaksLine) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if !breaksLine(r) {
+			b.WriteRune(r)
+			continue
+		}
+		// QuoteRune spells r as a Go rune literal, such as '\n'.
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
+}
+
+func breaksLine(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
 // Diagnostics is a list of problems in the order whgen found them.
