@@ -130,7 +130,8 @@ func isIdentifier(s string) bool {
 // Write puts files into dir. Each file is written to a temporary file
 // and renamed into place, and files from an earlier generation that this
 // one no longer produces are removed; files without the generated header
-// are never touched.
+// are never touched. A new file gets mode 0644 and a replaced file keeps
+// its mode.
 func Write(dir string, files map[string][]byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
@@ -140,11 +141,20 @@ func Write(dir string, files map[string][]byte) error {
 		return err
 	}
 	for _, name := range sortedKeys(files) {
+		mode := os.FileMode(0o644)
+		if info, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			mode = info.Mode().Perm()
+		}
 		tmp, err := os.CreateTemp(dir, "."+name+".*.tmp")
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
-		_, werr := tmp.Write(files[name])
+		// CreateTemp makes the file 0600, which would hide generated code
+		// from other users and from tools that run as another user.
+		werr := tmp.Chmod(mode)
+		if werr == nil {
+			_, werr = tmp.Write(files[name])
+		}
 		cerr := tmp.Close()
 		if werr == nil {
 			werr = cerr
