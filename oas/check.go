@@ -2,11 +2,13 @@ package oas
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"net/mail"
 	"net/netip"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -59,6 +61,16 @@ func DuplicateOf[T any](s []T) (int, int) {
 	return -1, -1
 }
 
+// SortedKeys returns the keys of m in increasing order, so that generated
+// Validate methods report the errors of map entries in a stable order. It
+// returns nil for an empty map.
+func SortedKeys[V any](m map[string]V) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m))
+}
+
 // EqualJSON reports whether v encodes to the same JSON as the literal want,
 // which generated code uses for `const` and `enum` values that are not
 // simple scalars.
@@ -80,8 +92,7 @@ func EqualJSON(v any, want string) bool {
 func CheckFormat(format, s string) bool {
 	switch format {
 	case "date-time":
-		_, err := time.Parse(time.RFC3339Nano, s)
-		return err == nil
+		return checkDateTime(s)
 	case "date":
 		_, err := ParseDate(s)
 		return err == nil
@@ -110,13 +121,42 @@ func CheckFormat(format, s string) bool {
 	return true
 }
 
+// checkDateTime reports whether s is an RFC 3339 date-time, leap seconds
+// included.
+func checkDateTime(s string) bool {
+	if _, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return true
+	}
+	// "2006-01-02T15:04:60", with the seconds at bytes 17 and 18.
+	if len(s) < 19 || s[17:19] != "60" {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s[:17]+"59"+s[19:])
+	return err == nil && isLeapSecondMinute(t)
+}
+
 func checkTime(s string) bool {
 	for _, layout := range []string{"15:04:05Z07:00", "15:04:05.999999999Z07:00"} {
 		if _, err := time.Parse(layout, s); err == nil {
 			return true
 		}
+		// "15:04:60", with the seconds at bytes 6 and 7.
+		if len(s) < 8 || s[6:8] != "60" {
+			continue
+		}
+		if t, err := time.Parse(layout, s[:6]+"59"+s[8:]); err == nil && isLeapSecondMinute(t) {
+			return true
+		}
 	}
 	return false
+}
+
+// isLeapSecondMinute reports whether t, read with its seconds set to 59,
+// falls in the last minute of a UTC day, the only minute that a leap
+// second can extend.
+func isLeapSecondMinute(t time.Time) bool {
+	t = t.UTC()
+	return t.Hour() == 23 && t.Minute() == 59
 }
 
 func checkUUID(s string) bool {
