@@ -57,6 +57,10 @@ func (e *emitter) validateMethods(f *jen.File, d *Decl) {
 	case DeclDefined:
 		conv := d.Underlying
 		body = e.site(typeConversion(conv, "v"), conv, "ptr", 0)
+		if len(body) > 0 && d.Nullable && isNilable(conv) {
+			// nil is the null that the schema accepts.
+			body = []jen.Code{jen.If(jen.Id("v").Op("!=").Nil()).Block(body...)}
+		}
 	}
 	if len(body) == 0 {
 		f.Func().Params(receiver(d)).Id("validate").Params(jen.Id("_").String(), jen.Id("_").Op("*").Qual(oasPkg, "Errors")).Block()
@@ -103,9 +107,7 @@ func listLabels(labels []string) string {
 func (e *emitter) structChecks(d *Decl) []jen.Code {
 	var body []jen.Code
 	if needsObject(d) {
-		body = append(body, jen.If(jen.Len(jen.Id("v").Dot("missing")).Op(">").Lit(0).Op("||").Id("v").Dot("unknown").Op("!=").Lit("")).Block(
-			jen.Id(objectVar(d)).Dot("Check").Call(jen.Id("ptr"), jen.Id("v").Dot("missing"), jen.Id("v").Dot("unknown"), jen.Id("e")),
-		))
+		body = append(body, jen.Id(objectVar(d)).Dot("Check").Call(jen.Id("ptr"), jen.Id("v").Dot("scan"), jen.Id("e")))
 	}
 	for _, f := range d.Fields {
 		p := fmt.Sprintf("%s.Join(ptr, %s)", "oas", strconv.Quote(f.JSONName))
@@ -128,9 +130,8 @@ func (e *emitter) structChecks(d *Decl) []jen.Code {
 		}
 	}
 	if d.Additional != nil {
-		if checks := e.site("value", d.Additional, "oas.Join(ptr, key)", 1); len(checks) > 0 {
-			body = append(body, jen.For(jen.List(jen.Id("key"), jen.Id("value")).Op(":=").Range().Id("v").Dot("AdditionalProperties")).Block(checks...))
-		}
+		values := &TypeRef{Kind: RefMap, Elem: d.Additional, ElemNullable: d.AdditionalNullable}
+		body = append(body, e.mapEntryChecks("v.AdditionalProperties", values, "ptr", 1)...)
 	}
 	if s := d.Schema; s != nil && (s.MinProps > 0 || s.MaxProps != nil) {
 		body = append(body, e.propertyCount(d)...)
@@ -202,7 +203,9 @@ func (e *emitter) needsValidate(d *Decl) bool {
 	var yes bool
 	switch d.Kind {
 	case DeclAlias:
-		yes = d.Underlying.Kind == RefNamed && e.needsValidate(d.Underlying.Decl) || d.Underlying.Kind != RefNamed && len(e.site("x", d.Underlying, "p", 0)) > 0
+		// An alias of an unnamed type, such as any, has no Validate method
+		// to call. site checks its uses in place instead.
+		yes = d.Underlying.Kind == RefNamed && e.needsValidate(d.Underlying.Decl)
 	case DeclEnum, DeclUnion:
 		yes = true
 	case DeclDefined:
@@ -227,6 +230,11 @@ func (e *emitter) site(x string, t *TypeRef, p string, depth int) []jen.Code {
 	s := t.Schema
 	switch t.Kind {
 	case RefNamed:
+		if d := resolveAlias(t.Decl); d.Kind == DeclAlias && d.Underlying != nil {
+			// An alias of an unnamed type, such as any, has no methods,
+			// so its checks are made in place.
+			return e.site(x, d.Underlying, p, depth)
+		}
 		if e.needsValidate(t.Decl) {
 			return []jen.Code{jen.Id(x).Dot("validate").Call(jen.Id(p), jen.Id("e"))}
 		}
@@ -264,18 +272,19 @@ func anyChecks(x string, s *openapi3.Schema, add func(string) jen.Code) []jen.Co
 		out = append(out, jen.If(jen.Op("!").Qual(oasPkg, "EqualJSON").Call(jen.Id(x), jen.Lit(lit))).Block(add("must be "+lit)))
 	}
 	if len(s.Enum) > 0 {
-		var conds []jen.Code
+		// One condition, "!EqualJSON(x, a) && !EqualJSON(x, b) && ...": jen.If
+		// would print several conditions as separate statements.
+		cond := jen.Empty()
 		var labels []string
 		for i, v := range s.Enum {
 			lit := jsonLiteral(v)
 			labels = append(labels, lit)
-			c := jen.Op("!").Qual(oasPkg, "EqualJSON").Call(jen.Id(x), jen.Lit(lit))
 			if i > 0 {
-				c = jen.Op("&&").Add(c)
+				cond.Op("&&")
 			}
-			conds = append(conds, c)
+			cond.Op("!").Qual(oasPkg, "EqualJSON").Call(jen.Id(x), jen.Lit(lit))
 		}
-		out = append(out, jen.If(conds...).Block(add("must be one of "+listLabels(labels))))
+		out = append(out, jen.If(cond).Block(add("must be one of "+listLabels(labels))))
 	}
 	return out
 }
@@ -304,7 +313,7 @@ func (e *emitter) sliceChecks(x string, t *TypeRef, p string, depth int, add fun
 	if len(checks) == 0 {
 		return out
 	}
-	if t.ElemNullable || isNilable(t.Elem) {
+	if skipsNil(t) {
 		checks = []jen.Code{jen.If(jen.Id(fmt.Sprintf("%s[%s]", x, idx)).Op("!=").Nil()).Block(checks...)}
 	}
 	return append(out, jen.For(jen.Id(idx).Op(":=").Range().Id(x)).Block(checks...))
@@ -320,6 +329,13 @@ func (e *emitter) mapChecks(x string, t *TypeRef, p string, depth int, add func(
 			out = append(out, jen.If(jen.Len(jen.Id(x)).Op(">").Lit(int(*s.MaxProps))).Block(add("must have at most "+plural(int(*s.MaxProps), "property"))))
 		}
 	}
+	return append(out, e.mapEntryChecks(x, t, p, depth)...)
+}
+
+// mapEntryChecks checks the values of map x of type t in the order of
+// their keys, so that Validate lists their errors in a stable order.
+// oas.SortedKeys allocates only for a map that has entries.
+func (e *emitter) mapEntryChecks(x string, t *TypeRef, p string, depth int) []jen.Code {
 	key, val := fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
 	item := val
 	if t.ElemNullable && !isNilable(t.Elem) {
@@ -327,12 +343,24 @@ func (e *emitter) mapChecks(x string, t *TypeRef, p string, depth int, add func(
 	}
 	checks := e.site(item, t.Elem, fmt.Sprintf("oas.Join(%s, %s)", p, key), depth+1)
 	if len(checks) == 0 {
-		return out
+		return nil
 	}
-	if t.ElemNullable || isNilable(t.Elem) {
+	if skipsNil(t) {
 		checks = []jen.Code{jen.If(jen.Id(val).Op("!=").Nil()).Block(checks...)}
 	}
-	return append(out, jen.For(jen.List(jen.Id(key), jen.Id(val)).Op(":=").Range().Id(x)).Block(checks...))
+	checks = append([]jen.Code{jen.Id(val).Op(":=").Id(x).Index(jen.Id(key))}, checks...)
+	return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id(key)).Op(":=").Range().Qual(oasPkg, "SortedKeys").Call(jen.Id(x))).Block(checks...)}
+}
+
+// skipsNil reports whether the checks of the items or values of slice or
+// map type t skip nil ones. nil is the null of a nullable item, and an
+// item of type any is checked even when nil, because it is a JSON null
+// that the schema's enum or const may reject.
+func skipsNil(t *TypeRef) bool {
+	if t.ElemNullable {
+		return true
+	}
+	return isNilable(t.Elem) && underlyingType(t.Elem).Kind != RefAny
 }
 
 func (e *emitter) stringChecks(x string, s *openapi3.Schema, add func(string) jen.Code) []jen.Code {

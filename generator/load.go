@@ -37,6 +37,10 @@ type Spec struct {
 
 	loc   *locator
 	moved map[string]bool // webhooks read from `x-webhooks`
+	// base is the absolute, slash-separated path that references were
+	// resolved against. kin-openapi's SchemaRef.RefPath starts with it for
+	// references into this document.
+	base string
 	// json is the document as JSON: the file itself when it is JSON, the
 	// repaired tree when it is YAML.
 	json []byte
@@ -131,7 +135,7 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	} else if spec.json, err = json.Marshal(root); err != nil {
 		return nil, diagError(path, 1, 1, "", "cannot encode the document as JSON: "+err.Error())
 	}
-	if err := resolveRefs(path, doc); err != nil {
+	if spec.base, err = resolveRefs(path, doc); err != nil {
 		return nil, err
 	}
 	spec.Doc, spec.Diagnostics = doc, diags
@@ -317,8 +321,9 @@ func decodeTree(path string, root map[string]any) (*openapi3.T, error) {
 }
 
 // resolveRefs resolves the document's references, including relative
-// references to other files.
-func resolveRefs(path string, doc *openapi3.T) error {
+// references to other files, and returns the path it resolved them
+// against.
+func resolveRefs(path string, doc *openapi3.T) (string, error) {
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
 	loader.Context = context.Background()
@@ -329,9 +334,9 @@ func resolveRefs(path string, doc *openapi3.T) error {
 	}
 	location := &url.URL{Path: filepath.ToSlash(abs)}
 	if err := loader.ResolveRefsIn(doc, location); err != nil {
-		return diagError(path, 1, 1, "", "cannot resolve references: "+strings.TrimPrefix(err.Error(), "failed to "))
+		return "", diagError(path, 1, 1, "", "cannot resolve references: "+strings.TrimPrefix(err.Error(), "failed to "))
 	}
-	return nil
+	return location.Path, nil
 }
 
 // readLocalFile reads referenced files from disk only: whgen never fetches

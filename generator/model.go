@@ -76,12 +76,19 @@ type Decl struct {
 	Doc     string
 	Pointer string // JSON pointer of the schema it comes from
 	Schema  *openapi3.Schema
+	// Nullable is set when the schema also accepts null. A union holds null
+	// itself, as no variant set. Other types hold only values that are not
+	// null, so the fields, items and map values of such a type are pointers
+	// or oas.Nullable, or nil for a slice, map or any.
+	Nullable bool
 
 	// DeclStruct
 	Fields []*Field
 	// Additional types the values of properties not listed, when the schema
 	// gives additionalProperties as a schema or true.
 	Additional *TypeRef
+	// AdditionalNullable makes those values *Additional, nil for null.
+	AdditionalNullable bool
 	// Closed is set when additionalProperties is false.
 	Closed bool
 
@@ -96,7 +103,7 @@ type Decl struct {
 	Variants      []*Variant
 	Discriminator string // property name; empty when variants are told apart by trying
 	OneOf         bool   // exactly one variant may match (oneOf); false for anyOf
-	Nullable      bool   // the union also accepts null
+	TypeList      bool   // the variants come from a list of types, such as [string, array]
 
 	// byValue lists the decls that this one contains by value, for cycle
 	// breaking.

@@ -110,18 +110,19 @@ var valueKeywords = map[string]bool{
 // anyOf with null. A boolean exclusiveMinimum or exclusiveMaximum takes
 // the value of minimum or maximum. The nullable reading is the lenient
 // one that the generator also takes: a nullable `allOf` or `$ref` accepts
-// null, although 3.0.3 ignores keywords beside `$ref`.
-func rewrite30(v any) any {
+// null, although 3.0.3 ignores keywords beside `$ref`. wrapped records the
+// JSON pointer, at, of every schema that moved into an anyOf.
+func rewrite30(v any, at string, wrapped map[string]bool) any {
 	switch x := v.(type) {
 	case []any:
 		for i := range x {
-			x[i] = rewrite30(x[i])
+			x[i] = rewrite30(x[i], at+"/"+strconv.Itoa(i), wrapped)
 		}
 		return x
 	case map[string]any:
 		for k, child := range x {
 			if !valueKeywords[k] && !strings.HasPrefix(k, "x-") {
-				x[k] = rewrite30(child)
+				x[k] = rewrite30(child, at+"/"+escapePointer(k), wrapped)
 			}
 		}
 		exclusiveBound(x, "exclusiveMinimum", "minimum")
@@ -137,6 +138,7 @@ func rewrite30(v any) any {
 			}
 			return x
 		}
+		wrapped[at] = true
 		return map[string]any{"anyOf": []any{map[string]any{"type": "null"}, x}}
 	}
 	return v
@@ -178,6 +180,9 @@ func dropDialects(v any) {
 type oracle struct {
 	compiler *jsonschema.Compiler
 	schemas  map[string]*jsonschema.Schema
+	// wrapped holds the pointers of the schemas that rewrite30 moved to
+	// "<pointer>/anyOf/1" of the compiled tree.
+	wrapped map[string]bool
 }
 
 // noRemoteLoader rejects every URL, so the oracle never reads a file or the
@@ -207,8 +212,9 @@ func (a anything) String() string { return string(a) }
 // newOracle prepares the oracle for a spec tree that it may modify. The
 // tree must be a copy that nothing else reads.
 func newOracle(tree map[string]any) (*oracle, error) {
+	wrapped := map[string]bool{}
 	if version, _ := tree["openapi"].(string); strings.HasPrefix(version, "3.0") {
-		rewrite30(tree)
+		rewrite30(tree, "", wrapped)
 	}
 	dropDialects(tree)
 	c := jsonschema.NewCompiler()
@@ -219,7 +225,25 @@ func newOracle(tree map[string]any) (*oracle, error) {
 	if err := c.AddResource(oracleURL, tree); err != nil {
 		return nil, err
 	}
-	return &oracle{compiler: c, schemas: map[string]*jsonschema.Schema{}}, nil
+	return &oracle{compiler: c, schemas: map[string]*jsonschema.Schema{}, wrapped: wrapped}, nil
+}
+
+// compiledPointer returns where the schema at pointer in the spec sits in
+// the tree that the oracle compiled: below each schema that rewrite30
+// wrapped, the path continues through the wrapper's anyOf/1.
+func (o *oracle) compiledPointer(pointer string) string {
+	if len(o.wrapped) == 0 || pointer == "" {
+		return pointer
+	}
+	var spec, compiled strings.Builder
+	for _, seg := range strings.Split(pointer[1:], "/") {
+		if o.wrapped[spec.String()] {
+			compiled.WriteString("/anyOf/1")
+		}
+		spec.WriteString("/" + seg)
+		compiled.WriteString("/" + seg)
+	}
+	return compiled.String()
 }
 
 // schema compiles the component schema at pointer, such as
@@ -421,19 +445,20 @@ func copyTree(v any) any {
 }
 
 // undeclaredPaths returns the JSON pointers of the object members in value
-// that the schema neither declares as a property nor allows through
-// additionalProperties or patternProperties. The generated structs of
-// such open objects drop these members by design. Declarations are
-// gathered from allOf, anyOf and oneOf branches alike, so a member that
-// any branch declares counts as declared.
-func undeclaredPaths(tree map[string]any, schema any, value any) []string {
+// that the schema at pointer neither declares as a property nor allows
+// through additionalProperties or patternProperties. The generated structs
+// of such open objects drop these members by design. Declarations are
+// gathered from every allOf branch and from the anyOf and oneOf branches
+// that the value matches, so a member that only a branch it does not match
+// declares counts as undeclared: no generated variant can keep it.
+func (o *oracle) undeclaredPaths(tree map[string]any, pointer string, value any) []string {
 	var out []string
-	var walk func(schemas []map[string]any, v any, at string, depth int)
-	walk = func(schemas []map[string]any, v any, at string, depth int) {
+	var walk func(schemas []schemaAt, v any, at string, depth int)
+	walk = func(schemas []schemaAt, v any, at string, depth int) {
 		if depth > 64 {
 			return
 		}
-		schemas = expandSchemas(tree, schemas)
+		schemas = o.expandSchemas(tree, schemas, v)
 		switch x := v.(type) {
 		case map[string]any:
 			for _, k := range sortedMapKeys(x) {
@@ -445,10 +470,10 @@ func undeclaredPaths(tree map[string]any, schema any, value any) []string {
 				walk(sub, x[k], at+"/"+escapePointer(k), depth+1)
 			}
 		case []any:
-			var items []map[string]any
+			var items []schemaAt
 			for _, s := range schemas {
-				if it, ok := s["items"].(map[string]any); ok {
-					items = append(items, it)
+				if it, ok := s.schema["items"].(map[string]any); ok {
+					items = append(items, schemaAt{it, s.child("items")})
 				}
 			}
 			for i, c := range x {
@@ -456,38 +481,77 @@ func undeclaredPaths(tree map[string]any, schema any, value any) []string {
 			}
 		}
 	}
-	if s, ok := schema.(map[string]any); ok {
-		walk([]map[string]any{s}, value, "", 0)
+	if s, ok := resolvePointer(tree, pointer); ok {
+		if m, ok := s.(map[string]any); ok {
+			walk([]schemaAt{{m, pointer}}, value, "", 0)
+		}
 	}
 	return out
 }
 
+// schemaAt is a schema of the spec tree with its JSON pointer, which the
+// oracle compiles to learn whether a value matches the schema. The pointer
+// is empty when it is not known.
+type schemaAt struct {
+	schema  map[string]any
+	pointer string
+}
+
+// child returns the pointer of a keyword's value inside s.
+func (s schemaAt) child(segments ...string) string {
+	if s.pointer == "" {
+		return ""
+	}
+	p := s.pointer
+	for _, seg := range segments {
+		p += "/" + escapePointer(seg)
+	}
+	return p
+}
+
+// matches reports whether v is valid against s. A schema that the oracle
+// cannot compile counts as matching, which keeps its declarations.
+func (o *oracle) matches(s schemaAt, v any) bool {
+	if s.pointer == "" {
+		return true
+	}
+	sch, err := o.schema(o.compiledPointer(s.pointer))
+	if err != nil {
+		return true
+	}
+	return sch.Validate(copyTree(v)) == nil
+}
+
 // expandSchemas resolves local references and adds the branches of allOf,
-// anyOf and oneOf, recursively, so every schema that may apply to a value
-// is in the list.
-func expandSchemas(tree map[string]any, schemas []map[string]any) []map[string]any {
-	var out []map[string]any
+// and those of anyOf and oneOf that v matches, recursively, so every schema
+// that applies to v is in the list.
+func (o *oracle) expandSchemas(tree map[string]any, schemas []schemaAt, v any) []schemaAt {
+	var out []schemaAt
 	visited := map[string]bool{}
-	var add func(s map[string]any, depth int)
-	add = func(s map[string]any, depth int) {
-		if s == nil || depth > 32 {
+	var add func(s schemaAt, depth int)
+	add = func(s schemaAt, depth int) {
+		if s.schema == nil || depth > 32 {
 			return
 		}
-		if ref, ok := s["$ref"].(string); ok && strings.HasPrefix(ref, "#") {
+		if ref, ok := s.schema["$ref"].(string); ok && strings.HasPrefix(ref, "#") {
 			if visited[ref] {
 				return
 			}
 			visited[ref] = true
 			target, _ := resolvePointer(tree, strings.TrimPrefix(ref, "#"))
 			t, _ := target.(map[string]any)
-			add(t, depth+1)
+			add(schemaAt{t, strings.TrimPrefix(ref, "#")}, depth+1)
 		}
 		out = append(out, s)
 		for _, kw := range []string{"allOf", "anyOf", "oneOf"} {
-			list, _ := s[kw].([]any)
-			for _, b := range list {
+			list, _ := s.schema[kw].([]any)
+			for i, b := range list {
 				bm, _ := b.(map[string]any)
-				add(bm, depth+1)
+				branch := schemaAt{bm, s.child(kw, strconv.Itoa(i))}
+				if kw != "allOf" && !o.matches(branch, v) {
+					continue
+				}
+				add(branch, depth+1)
 			}
 		}
 	}
@@ -500,30 +564,30 @@ func expandSchemas(tree map[string]any, schemas []map[string]any) []map[string]a
 // memberSchemas returns the schemas that apply to member k of an object
 // and whether any schema in the list declares or allows it. A list with
 // no object keywords at all, such as an empty schema, allows every member.
-func memberSchemas(schemas []map[string]any, k string) ([]map[string]any, bool) {
-	var sub []map[string]any
+func memberSchemas(schemas []schemaAt, k string) ([]schemaAt, bool) {
+	var sub []schemaAt
 	declared := false
 	constrains := false
 	for _, s := range schemas {
-		props, _ := s["properties"].(map[string]any)
+		props, _ := s.schema["properties"].(map[string]any)
 		if p, ok := props[k].(map[string]any); ok {
-			sub = append(sub, p)
+			sub = append(sub, schemaAt{p, s.child("properties", k)})
 			declared = true
 		}
 		if props != nil {
 			constrains = true
 		}
-		switch ap := s["additionalProperties"].(type) {
+		switch ap := s.schema["additionalProperties"].(type) {
 		case map[string]any:
 			if props[k] == nil {
-				sub = append(sub, ap)
+				sub = append(sub, schemaAt{ap, s.child("additionalProperties")})
 			}
 			declared = true
 		case bool:
 			declared = declared || ap
 			constrains = true
 		}
-		if pp, ok := s["patternProperties"].(map[string]any); ok && len(pp) > 0 {
+		if pp, ok := s.schema["patternProperties"].(map[string]any); ok && len(pp) > 0 {
 			declared = true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -18,17 +19,18 @@ type builder struct {
 	model *Model
 	names *scope
 
-	components map[string]*Decl // by $ref string
-	pending    []pendingDecl    // component decls not yet filled in
-	patterns   map[string]*Pattern
-	warned     map[string]bool
-	building   map[*openapi3.Schema]bool
-	overrides  map[string]string // Config.Names
-}
-
-type pendingDecl struct {
-	decl   *Decl
-	schema *openapi3.Schema
+	// base is the absolute location of the spec, against which refKey
+	// places local references.
+	base       string
+	components map[string]*Decl // by refKey
+	pending    []*Decl          // every component decl, in declaration order
+	// unfilled holds the schemas of the component decls whose body is not
+	// built yet.
+	unfilled  map[*Decl]*openapi3.SchemaRef
+	patterns  map[string]*Pattern
+	warned    map[string]bool
+	building  map[*openapi3.Schema]bool
+	overrides map[string]string // Config.Names
 }
 
 var anyRef = &TypeRef{Kind: RefAny}
@@ -69,45 +71,85 @@ func (b *builder) declareComponents() {
 		return
 	}
 	for _, name := range sortedKeys(comps.Schemas) {
-		sr := comps.Schemas[name]
 		ptr := joinSegments([]string{"components", "schemas", name})
 		d := b.newDecl(goName(name), ptr)
-		b.components["#"+ptr] = d
-		if sr != nil && sr.Ref != "" {
-			// A component that is itself a reference.
-			b.components[sr.Ref+"\x00alias-of"] = d
-		}
-		var s *openapi3.Schema
-		if sr != nil {
-			s = sr.Value
-		}
-		b.pending = append(b.pending, pendingDecl{decl: d, schema: s})
-		if sr != nil && sr.Ref != "" {
-			d.Kind = DeclAlias
-			d.Underlying = b.refTo(sr.Ref, s, ptr)
-		}
+		b.components[b.base+"#"+ptr] = d
+		b.pending = append(b.pending, d)
+		b.unfilled[d] = comps.Schemas[name]
 	}
 }
 
-// fillComponents builds the body of every component decl.
+// fillComponents builds the body of every component decl that no
+// reference has filled yet.
 func (b *builder) fillComponents() {
-	for _, p := range b.pending {
-		if p.decl.Kind == DeclAlias {
-			continue
-		}
-		b.fillDecl(p.decl, p.schema)
+	for _, d := range b.pending {
+		b.fillComponent(d)
 	}
 }
 
-// refTo returns the type for a `$ref`, declaring a type for references to
-// schemas that are not components (into $defs or other files).
-func (b *builder) refTo(ref string, s *openapi3.Schema, ptr string) *TypeRef {
-	if d, ok := b.components[ref]; ok {
-		return &TypeRef{Kind: RefNamed, Decl: d, Schema: s}
+// fillComponent builds the body of a component decl unless that is done
+// or under way. References fill the components they reach on demand, so
+// that code reading a Decl's kind or nullability finds it filled, except
+// inside a cycle of references.
+func (b *builder) fillComponent(d *Decl) {
+	sr, ok := b.unfilled[d]
+	if !ok {
+		return
 	}
+	delete(b.unfilled, d)
+	if sr == nil {
+		b.fillDecl(d, nil)
+		return
+	}
+	if sr.Ref == "" {
+		b.fillDecl(d, sr.Value)
+		return
+	}
+	// A component that is itself a reference.
+	d.Kind = DeclAlias
+	d.Nullable = sr.Value != nil && isNullable(sr.Value)
+	d.Underlying = b.refTo(sr, d.Pointer)
+	d.Nullable = d.Nullable || namedNullable(d.Underlying)
+}
+
+// refKey identifies the schema that a reference reaches by the absolute
+// path of its document and the JSON pointer inside it. Two spellings of one
+// reference ("common.yaml#/X" and "./common.yaml#/X") get one key, and a
+// local reference inside another file ("#/X" in common.yaml) does not get
+// the key of the main file's schema at the same pointer.
+func (b *builder) refKey(sr *openapi3.SchemaRef) string {
+	u, err := url.Parse(sr.Ref)
+	if err != nil {
+		return sr.Ref
+	}
+	// The document comes from kin-openapi, which resolved the reference.
+	// The pointer comes from the reference itself, because RefPath's
+	// fragment is not reliable: kin-openapi v0.153.0 gives
+	// "#%23/components/schemas/Node" for a schema's reference to itself.
+	if p := sr.RefPath(); p != nil {
+		return p.Path + "#" + u.Fragment
+	}
+	// kin-openapi records the location of every reference that it
+	// resolves, so only documents built in memory get here.
+	if u.Scheme == "" && u.Host == "" && u.Path == "" {
+		return b.base + "#" + u.Fragment
+	}
+	return sr.Ref
+}
+
+// refTo returns the type for a reference, declaring a type for references
+// to schemas that are not components (into $defs or other files).
+func (b *builder) refTo(sr *openapi3.SchemaRef, ptr string) *TypeRef {
+	key := b.refKey(sr)
+	if d, ok := b.components[key]; ok {
+		b.fillComponent(d)
+		return &TypeRef{Kind: RefNamed, Decl: d, Schema: sr.Value}
+	}
+	s := sr.Value
 	if s == nil {
 		return anyRef
 	}
+	ref := sr.Ref
 	name := ref
 	if i := strings.LastIndexAny(ref, "/#"); i >= 0 {
 		name = ref[i+1:]
@@ -116,7 +158,7 @@ func (b *builder) refTo(ref string, s *openapi3.Schema, ptr string) *TypeRef {
 		name = strings.TrimSuffix(ref, "#")
 	}
 	d := b.newDecl(goName(strings.TrimSuffix(name, ".json")), ptr)
-	b.components[ref] = d
+	b.components[key] = d
 	b.fillDecl(d, s)
 	return &TypeRef{Kind: RefNamed, Decl: d, Schema: s}
 }
@@ -128,7 +170,7 @@ func (b *builder) typeOf(sr *openapi3.SchemaRef, hint, ptr string) *TypeRef {
 		return anyRef
 	}
 	if sr.Ref != "" {
-		return b.refTo(sr.Ref, sr.Value, ptr)
+		return b.refTo(sr, ptr)
 	}
 	return b.inline(sr.Value, hint, ptr)
 }
@@ -143,7 +185,7 @@ func (b *builder) inline(s *openapi3.Schema, hint, ptr string) *TypeRef {
 		return anyRef
 	}
 	if target := soleRef(s); target != nil {
-		t := b.refTo(target.Ref, target.Value, ptr)
+		t := b.refTo(target, ptr)
 		return &TypeRef{Kind: t.Kind, Decl: t.Decl, Builtin: t.Builtin, Elem: t.Elem, ElemNullable: t.ElemNullable, Schema: s}
 	}
 	if variants := unionVariants(s); len(variants) > 0 || len(nonNullTypes(s)) > 1 {
@@ -183,7 +225,7 @@ func (b *builder) mapOf(s *openapi3.Schema, hint, ptr string) *TypeRef {
 	nullable := false
 	if ap := s.AdditionalProperties.Schema; ap != nil {
 		elem = b.typeOf(ap, hint+"Value", ptr+"/additionalProperties")
-		nullable = ap.Value != nil && isNullable(ap.Value) && elem.Kind != RefAny
+		nullable = nullableUse(ap, elem)
 	}
 	return &TypeRef{Kind: RefMap, Elem: elem, ElemNullable: nullable, Schema: s}
 }
@@ -193,7 +235,7 @@ func (b *builder) sliceOf(s *openapi3.Schema, hint, ptr string) *TypeRef {
 	nullable := false
 	if s.Items != nil {
 		elem = b.typeOf(s.Items, hint+"Item", ptr+"/items")
-		nullable = s.Items.Value != nil && isNullable(s.Items.Value) && elem.Kind != RefAny
+		nullable = nullableUse(s.Items, elem)
 	} else if len(s.PrefixItems) > 0 {
 		b.warn(ptr, "prefixItems (tuples) are not supported as typed items; items are read as any value")
 	}
@@ -203,12 +245,12 @@ func (b *builder) sliceOf(s *openapi3.Schema, hint, ptr string) *TypeRef {
 // fillDecl builds the declaration for schema s into d.
 func (b *builder) fillDecl(d *Decl, s *openapi3.Schema) {
 	if s == nil {
-		d.Kind, d.Underlying = DeclDefined, anyRef
+		b.setDefined(d, anyRef)
 		return
 	}
 	if b.building[s] {
 		// A schema that reaches itself through allOf: keep what is known.
-		d.Kind, d.Underlying = DeclDefined, anyRef
+		b.setDefined(d, anyRef)
 		return
 	}
 	b.building[s] = true
@@ -217,9 +259,11 @@ func (b *builder) fillDecl(d *Decl, s *openapi3.Schema) {
 	s = b.flatten(s, d.Pointer)
 	d.Schema = s
 	d.Doc = schemaDoc(s)
+	d.Nullable = isNullable(s)
 	if target := soleRef(s); target != nil {
 		d.Kind = DeclAlias
-		d.Underlying = b.refTo(target.Ref, target.Value, d.Pointer)
+		d.Underlying = b.refTo(target, d.Pointer)
+		d.Nullable = d.Nullable || namedNullable(d.Underlying)
 		return
 	}
 	if variants := unionVariants(s); len(variants) > 0 || len(nonNullTypes(s)) > 1 {
@@ -237,8 +281,12 @@ func (b *builder) fillDecl(d *Decl, s *openapi3.Schema) {
 			b.fillStruct(d, s)
 			return
 		}
+		// The kind is known before the values are typed, which may refer
+		// back to d.
+		d.Kind = DeclDefined
 		b.setDefined(d, b.mapOf(s, d.Name, d.Pointer))
 	case "array":
+		d.Kind = DeclDefined
 		b.setDefined(d, b.sliceOf(s, d.Name, d.Pointer))
 	case "string", "integer", "number":
 		if len(enumValues(s)) > 0 {
@@ -256,10 +304,22 @@ func (b *builder) fillDecl(d *Decl, s *openapi3.Schema) {
 	}
 }
 
+// setDefined makes d a defined type over t, or an alias of t when t is a
+// named type, any, time.Time or oas.Date. A defined type over any could
+// not have the Validate method, because Go gives interface types none. A
+// defined type over time.Time or oas.Date would lack their JSON and text
+// methods, so it would decode as a struct and fail, while an alias is the
+// same type with every method.
 func (b *builder) setDefined(d *Decl, t *TypeRef) {
-	if t.Kind == RefNamed {
+	switch {
+	case t.Kind == RefNamed:
 		d.Kind = DeclAlias
-	} else {
+		d.Nullable = d.Nullable || namedNullable(t)
+	case t.Kind == RefAny:
+		d.Kind = DeclAlias
+	case t.Kind == RefBuiltin && (t.Builtin == "time.Time" || t.Builtin == "oas.Date"):
+		d.Kind = DeclAlias
+	default:
 		d.Kind = DeclDefined
 	}
 	d.Underlying = t
@@ -287,7 +347,7 @@ func (b *builder) fillStruct(d *Decl, s *openapi3.Schema) {
 		f.Type = b.typeOf(sr, d.Name+goName(prop), ptr)
 		if sr != nil && sr.Value != nil {
 			v := sr.Value
-			f.Nullable = isNullable(v) || f.Type.Kind == RefNamed && f.Type.Decl.Kind == DeclUnion && f.Type.Decl.Nullable
+			f.Nullable = isNullable(v) || namedNullable(f.Type)
 			f.ReadOnly, f.WriteOnly = v.ReadOnly, v.WriteOnly
 			f.Doc = schemaDoc(v)
 			f.Default = v.Default
@@ -305,6 +365,7 @@ func (b *builder) fillStruct(d *Decl, s *openapi3.Schema) {
 	case d.Additional != nil:
 	case ap.Schema != nil:
 		d.Additional = b.typeOf(ap.Schema, d.Name+"Value", d.Pointer+"/additionalProperties")
+		d.AdditionalNullable = nullableUse(ap.Schema, d.Additional)
 	case ap.Has != nil && *ap.Has:
 		d.Additional = anyRef
 	case ap.Has != nil && !*ap.Has:
@@ -323,9 +384,10 @@ func (b *builder) fillEnum(d *Decl, s *openapi3.Schema) {
 	consts := newScope()
 	for _, v := range values {
 		if !enumFits(base.Builtin, v) {
-			// Mixed-type enums have no single Go type.
-			d.Kind, d.Base, d.Values = DeclDefined, nil, nil
-			d.Underlying = &TypeRef{Kind: RefAny, Schema: s}
+			// Mixed-type enums have no single Go type: any, checked
+			// against the enum's JSON values where it is used.
+			d.Base, d.Values = nil, nil
+			b.setDefined(d, &TypeRef{Kind: RefAny, Schema: s})
 			return
 		}
 		label := fmt.Sprint(v)
@@ -342,7 +404,7 @@ func (b *builder) fillEnum(d *Decl, s *openapi3.Schema) {
 		local, _ := consts.take(suffix, d.Pointer)
 		name, renamed := b.names.take(d.Name+local, d.Pointer)
 		if renamed {
-			b.note(d.Pointer, "constant name %s is taken; enum value %v is named %s", d.Name+local, v, name)
+			b.note(d.Pointer, "constant name %s is taken; enum value %s is named %s", d.Name+local, jsonLiteral(v), name)
 		}
 		d.Values = append(d.Values, &EnumValue{Name: name, Value: v})
 	}
@@ -369,7 +431,7 @@ func enumFits(builtin string, v any) bool {
 func (b *builder) fillUnion(d *Decl, s *openapi3.Schema, variants openapi3.SchemaRefs) {
 	d.Kind = DeclUnion
 	d.OneOf = len(s.OneOf) > 0
-	d.Nullable = isNullable(s)
+	d.TypeList = len(variants) == 0
 	fields := newScope("Validate", "MarshalJSON", "UnmarshalJSON", "String")
 	add := func(t *TypeRef, kind, name, ptr string) {
 		n, _ := fields.take(name, ptr)
@@ -384,6 +446,8 @@ func (b *builder) fillUnion(d *Decl, s *openapi3.Schema, variants openapi3.Schem
 		hint := d.Name + variantName(v, i)
 		t := b.typeOf(v, hint, ptr)
 		add(t, jsonKind(v.Value, t), variantName(v, i), ptr)
+		// A null matches the variant, so the union accepts it.
+		d.Nullable = d.Nullable || nullableUse(v, t)
 	}
 	if len(variants) == 0 {
 		// A list of types: one variant per type, each with the same
@@ -411,11 +475,10 @@ func (b *builder) discriminate(d *Decl, s *openapi3.Schema) {
 				continue
 			}
 			for _, key := range sortedKeys(mapping) {
-				target := mapping[key].Ref
-				if target == "" {
+				if mapping[key].Ref == "" {
 					continue
 				}
-				if d2, ok := b.components[normalizeMappingRef(target)]; ok && d2 == v.Type.Decl {
+				if d2, ok := b.components[b.mappingKey(mapping[key])]; ok && d2 == v.Type.Decl {
 					v.Tags = append(v.Tags, key)
 				}
 			}
@@ -427,6 +490,7 @@ func (b *builder) discriminate(d *Decl, s *openapi3.Schema) {
 				}
 			}
 		}
+		b.dropSharedTags(d)
 		return
 	}
 	objects := 0
@@ -466,11 +530,41 @@ func (b *builder) discriminate(d *Decl, s *openapi3.Schema) {
 	}
 }
 
-func normalizeMappingRef(ref string) string {
-	if !strings.Contains(ref, "#") && !strings.Contains(ref, "/") {
-		return "#/components/schemas/" + ref
+// dropSharedTags removes the discriminator values that name more than one
+// variant, so that UnmarshalJSON distinguishes those variants by trying
+// them instead of always picking the first.
+func (b *builder) dropSharedTags(d *Decl) {
+	owners := map[string][]string{}
+	for _, v := range d.Variants {
+		for _, tag := range v.Tags {
+			owners[tag] = append(owners[tag], v.Name)
+		}
 	}
-	return ref
+	for _, tag := range sortedKeys(owners) {
+		if names := owners[tag]; len(names) > 1 {
+			b.warn(d.Pointer+"/discriminator", "discriminator value %q names the variants %s; "+
+				"a value with it decodes into the first of them that it matches", tag, strings.Join(names, ", "))
+		}
+	}
+	for _, v := range d.Variants {
+		kept := v.Tags[:0]
+		for _, tag := range v.Tags {
+			if len(owners[tag]) == 1 {
+				kept = append(kept, tag)
+			}
+		}
+		v.Tags = kept
+	}
+}
+
+// mappingKey returns the refKey of the schema that a discriminator mapping
+// value names, by reference or by a bare component name.
+func (b *builder) mappingKey(m openapi3.MappingRef) string {
+	sr := openapi3.SchemaRef(m)
+	if !strings.Contains(sr.Ref, "#") && !strings.Contains(sr.Ref, "/") {
+		return b.base + "#" + joinSegments([]string{"components", "schemas", sr.Ref})
+	}
+	return b.refKey(&sr)
 }
 
 func candidateProps(d *Decl) []string {
@@ -598,9 +692,10 @@ func (b *builder) scalar(s *openapi3.Schema, ptr string) string {
 		}
 		return "int64"
 	case "number":
+		// Format float maps to float64 like every number: a float32 would
+		// round the values that JSON carries (37.77597542841264 would
+		// encode as 37.775974), and JSON has no single-precision numbers.
 		switch s.Format {
-		case "float":
-			return "float32"
 		case "int32":
 			return "int32"
 		case "int64":
@@ -610,6 +705,10 @@ func (b *builder) scalar(s *openapi3.Schema, ptr string) string {
 	case "string":
 		switch s.Format {
 		case "date-time":
+			// NOTE: time.Time cannot hold a leap second, so decoding
+			// "2016-12-31T23:59:60Z", which RFC 3339 allows, fails. The
+			// gap matters only for inputs that carry leap seconds, which
+			// clocks rarely report, and time.Time is what Go code expects.
 			return "time.Time"
 		case "date":
 			return "oas.Date"
@@ -872,6 +971,23 @@ func isNullable(s *openapi3.Schema) bool {
 		}
 	}
 	return false
+}
+
+// namedNullable reports whether t is a named type whose schema accepts
+// null, directly or through the schemas it refers to.
+func namedNullable(t *TypeRef) bool {
+	return t.Kind == RefNamed && t.Decl.Nullable
+}
+
+// nullableUse reports whether a use of schema sr, whose Go type is t, must
+// be able to hold null: the schema accepts null, or the named type that it
+// refers to does. A type that holds any value needs no more, because nil
+// is among its values.
+func nullableUse(sr *openapi3.SchemaRef, t *TypeRef) bool {
+	if t.Kind == RefAny {
+		return false
+	}
+	return sr.Value != nil && isNullable(sr.Value) || namedNullable(t)
 }
 
 func nonNullTypes(s *openapi3.Schema) []string {

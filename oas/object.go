@@ -9,33 +9,55 @@ import (
 )
 
 // Object describes the properties of an object schema, so that generated
-// UnmarshalJSON methods can tell which required properties were absent and
-// whether a closed object carried one it does not declare. encoding/json
-// alone cannot: it leaves absent fields at their zero value and drops
-// unknown ones silently.
+// UnmarshalJSON methods can tell which required properties were absent or
+// null and whether a closed object carried one it does not declare.
+// encoding/json alone cannot: it leaves absent fields and fields given null
+// at their zero value and drops unknown members silently.
 type Object struct {
 	keys     []string
 	index    map[string]int
 	required []int
+	notNull  []bool // by index into keys
 	closed   bool
 }
 
 // NewObject describes an object with the given property names. required
-// lists the indexes into keys of the required properties; closed is true
+// lists the indexes into keys of the required properties, and notNull the
+// indexes of the properties whose value must not be null. closed is true
 // when the schema sets additionalProperties to false.
-func NewObject(keys []string, required []int, closed bool) *Object {
+func NewObject(keys []string, required, notNull []int, closed bool) *Object {
 	o := &Object{keys: keys, required: required, closed: closed, index: make(map[string]int, len(keys))}
 	for i, k := range keys {
 		o.index[k] = i
 	}
+	if len(notNull) > 0 {
+		o.notNull = make([]bool, len(keys))
+		for _, i := range notNull {
+			o.notNull[i] = true
+		}
+	}
 	return o
 }
 
-// Scan reads the member names of the JSON object in data and returns the
-// indexes of the required properties it lacks (nil when none is missing)
-// and, for a closed object, the first member it does not declare. data
-// must already be valid JSON, as it is inside UnmarshalJSON.
-func (o *Object) Scan(data []byte) (missing []int, unknown string) {
+// ScanResult is the list of problems that Object.Scan found in one JSON
+// object. Its zero value lists none, and so does the one of a value built
+// in Go rather than decoded.
+type ScanResult struct {
+	// problems lists property indexes in the order found: i for a required
+	// property that is absent, ^i for a property that is null although it
+	// must not be.
+	problems []int
+	unknown  string // the first member that a closed object does not declare
+}
+
+// Scan reads the members of the JSON object in data and returns its
+// problems: the required properties it lacks, and the properties that are
+// null although NewObject listed them as notNull. For a closed object it
+// also returns the first member that the object does not declare. data
+// must already be valid JSON, as it is inside UnmarshalJSON. Scan
+// allocates only when it finds a problem or when the object declares more
+// than 256 properties.
+func (o *Object) Scan(data []byte) ScanResult {
 	var seenBuf [4]uint64
 	seen := seenBuf[:0]
 	if n := (len(o.keys) + 63) / 64; n <= len(seenBuf) {
@@ -43,31 +65,66 @@ func (o *Object) Scan(data []byte) (missing []int, unknown string) {
 	} else {
 		seen = make([]uint64, n)
 	}
-	forEachMember(data, func(name []byte) {
+	var r ScanResult
+	forEachMember(data, func(name, value []byte) {
 		i, ok := o.index[string(name)]
-		if ok {
+		switch {
+		case !ok:
+			if o.closed && r.unknown == "" {
+				r.unknown = string(name)
+			}
+		case o.notNull != nil && o.notNull[i] && isNull(value):
+			r.problems = append(r.problems, ^i)
 			seen[i/64] |= 1 << (i % 64)
-		} else if o.closed && unknown == "" {
-			unknown = string(name)
+		default:
+			seen[i/64] |= 1 << (i % 64)
 		}
 	})
 	for _, i := range o.required {
 		if seen[i/64]&(1<<(i%64)) == 0 {
-			missing = append(missing, i)
+			r.problems = append(r.problems, i)
 		}
 	}
-	return missing, unknown
+	return r
 }
 
-// Check records a "is required" error for each missing property and a
-// "is not allowed" error for an unknown member of a closed object.
-func (o *Object) Check(pointer string, missing []int, unknown string, e *Errors) {
-	for _, i := range missing {
+// Check records an error for each problem in r: "is required" for an absent
+// required property, "must not be null" for a null one, and "is not
+// allowed" for an unknown member of a closed object.
+func (o *Object) Check(pointer string, r ScanResult, e *Errors) {
+	for _, i := range r.problems {
+		if i < 0 {
+			e.Add(Join(pointer, o.keys[^i]), "must not be null")
+			continue
+		}
 		e.Add(Join(pointer, o.keys[i]), "is required")
 	}
-	if unknown != "" {
-		e.Add(Join(pointer, unknown), "is not allowed: the object is closed (additionalProperties is false)")
+	if r.unknown != "" {
+		e.Add(Join(pointer, r.unknown), "is not allowed: the object is closed (additionalProperties is false)")
 	}
+}
+
+// Declared returns how many members of the JSON object in data o declares.
+// A nil Object declares every member, for a type that keeps them all.
+// Generated anyOf decoders use it to prefer the variant that loses the
+// fewest members.
+func (o *Object) Declared(data []byte) int {
+	n := 0
+	forEachMember(data, func(name, _ []byte) {
+		if o == nil {
+			n++
+			return
+		}
+		if _, ok := o.index[string(name)]; ok {
+			n++
+		}
+	})
+	return n
+}
+
+// isNull reports whether a raw JSON value, which must be valid, is null.
+func isNull(value []byte) bool {
+	return len(value) > 0 && value[0] == 'n'
 }
 
 // Additional decodes the members of the object in data that o does not
@@ -103,7 +160,7 @@ func MarshalAdditional[T any](known any, extra map[string]T) ([]byte, error) {
 		return b, err
 	}
 	have := map[string]bool{}
-	forEachMember(b, func(name []byte) { have[string(name)] = true })
+	forEachMember(b, func(name, _ []byte) { have[string(name)] = true })
 	keys := make([]string, 0, len(extra))
 	for k := range extra {
 		if !have[k] {
@@ -131,10 +188,10 @@ func MarshalAdditional[T any](known any, extra map[string]T) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// forEachMember calls f with the name of each member of the top-level JSON
-// object in data, unescaping names only when they contain escapes. It does
-// nothing when data is not an object.
-func forEachMember(data []byte, f func(name []byte)) {
+// forEachMember calls f with the name and the raw value of each member of
+// the top-level JSON object in data, unescaping names only when they
+// contain escapes. It does nothing when data is not an object.
+func forEachMember(data []byte, f func(name, value []byte)) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return
@@ -160,12 +217,13 @@ func forEachMember(data []byte, f func(name []byte)) {
 				name = []byte(s)
 			}
 		}
-		f(name)
 		i = skipSpace(data, end)
 		if i < len(data) && data[i] == ':' {
 			i++
 		}
-		i = skipValue(data, skipSpace(data, i))
+		start := skipSpace(data, i)
+		i = skipValue(data, start)
+		f(name, data[start:i])
 	}
 }
 

@@ -16,19 +16,18 @@ type Adopter struct {
 	Name  string               `json:"name"`
 	Phone oas.Nullable[string] `json:"phone,omitzero"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var adopterObject = oas.NewObject([]string{"email", "name", "phone"}, []int{0, 1}, false)
+var adopterObject = oas.NewObject([]string{"email", "name", "phone"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Adopter) UnmarshalJSON(data []byte) error {
 	type plain Adopter
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = adopterObject.Scan(data)
+	v.scan = adopterObject.Scan(data)
 	return nil
 }
 
@@ -38,19 +37,18 @@ type Adoption struct {
 	PetID string        `json:"petId"`
 	State AdoptionState `json:"state"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var adoptionObject = oas.NewObject([]string{"id", "petId", "state"}, []int{0, 1, 2}, false)
+var adoptionObject = oas.NewObject([]string{"id", "petId", "state"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Adoption) UnmarshalJSON(data []byte) error {
 	type plain Adoption
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = adoptionObject.Scan(data)
+	v.scan = adoptionObject.Scan(data)
 	return nil
 }
 
@@ -61,19 +59,18 @@ type AdoptionFailedEvent struct {
 	Timestamp time.Time               `json:"timestamp"`
 	Type      string                  `json:"type"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var adoptionFailedEventObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, false)
+var adoptionFailedEventObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *AdoptionFailedEvent) UnmarshalJSON(data []byte) error {
 	type plain AdoptionFailedEvent
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = adoptionFailedEventObject.Scan(data)
+	v.scan = adoptionFailedEventObject.Scan(data)
 	return nil
 }
 
@@ -83,19 +80,18 @@ type AdoptionFailedEventData struct {
 	AdoptionID string                        `json:"adoptionId"`
 	Reason     AdoptionFailedEventDataReason `json:"reason"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var adoptionFailedEventDataObject = oas.NewObject([]string{"adoptionId", "reason"}, []int{0, 1}, false)
+var adoptionFailedEventDataObject = oas.NewObject([]string{"adoptionId", "reason"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *AdoptionFailedEventData) UnmarshalJSON(data []byte) error {
 	type plain AdoptionFailedEventData
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = adoptionFailedEventDataObject.Scan(data)
+	v.scan = adoptionFailedEventDataObject.Scan(data)
 	return nil
 }
 
@@ -118,7 +114,10 @@ func (u AdoptionFailedEventDataReason) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the variant that its "kind" member names or
+// else into the first variant that matches it. It does not check that no later
+// variant matches too, which oneOf forbids. When none matches, it keeps the
+// first variant that data decodes into, so that Validate reports why.
 func (u *AdoptionFailedEventDataReason) UnmarshalJSON(data []byte) error {
 	*u = AdoptionFailedEventDataReason{}
 	kind := oas.Kind(data)
@@ -177,19 +176,18 @@ type AdoptionRequest struct {
 	Adopter Adopter `json:"adopter"`
 	Note    *string `json:"note,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var adoptionRequestObject = oas.NewObject([]string{"adopter", "note"}, []int{0}, false)
+var adoptionRequestObject = oas.NewObject([]string{"adopter", "note"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *AdoptionRequest) UnmarshalJSON(data []byte) error {
 	type plain AdoptionRequest
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = adoptionRequestObject.Scan(data)
+	v.scan = adoptionRequestObject.Scan(data)
 	return nil
 }
 
@@ -209,19 +207,18 @@ type EventEnvelope struct {
 	Timestamp time.Time `json:"timestamp"`
 	Type      string    `json:"type"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var eventEnvelopeObject = oas.NewObject([]string{"timestamp", "type"}, []int{0, 1}, false)
+var eventEnvelopeObject = oas.NewObject([]string{"timestamp", "type"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *EventEnvelope) UnmarshalJSON(data []byte) error {
 	type plain EventEnvelope
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = eventEnvelopeObject.Scan(data)
+	v.scan = eventEnvelopeObject.Scan(data)
 	return nil
 }
 
@@ -232,19 +229,18 @@ type InventoryLowPayload struct {
 	Timestamp time.Time               `json:"timestamp"`
 	Type      string                  `json:"type"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var inventoryLowPayloadObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, false)
+var inventoryLowPayloadObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *InventoryLowPayload) UnmarshalJSON(data []byte) error {
 	type plain InventoryLowPayload
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = inventoryLowPayloadObject.Scan(data)
+	v.scan = inventoryLowPayloadObject.Scan(data)
 	return nil
 }
 
@@ -254,23 +250,24 @@ type InventoryLowPayloadData struct {
 	Available int64   `json:"available"`
 	Species   Species `json:"species"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var inventoryLowPayloadDataObject = oas.NewObject([]string{"available", "species"}, []int{0, 1}, false)
+var inventoryLowPayloadDataObject = oas.NewObject([]string{"available", "species"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *InventoryLowPayloadData) UnmarshalJSON(data []byte) error {
 	type plain InventoryLowPayloadData
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = inventoryLowPayloadDataObject.Scan(data)
+	v.scan = inventoryLowPayloadDataObject.Scan(data)
 	return nil
 }
 
 // Microchip is generated from the schema at /components/schemas/Microchip.
+// The schema also accepts null, which a nil *Microchip or a null
+// oas.Nullable[Microchip] represents.
 type Microchip string
 
 // NewPet is generated from the schema at /components/schemas/NewPet.
@@ -284,19 +281,18 @@ type NewPet struct {
 	Tags      []string                `json:"tags,omitzero"`
 	WeightKg  *float64                `json:"weightKg,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var newPetObject = oas.NewObject([]string{"birthDate", "labels", "microchip", "name", "species", "tags", "weightKg"}, []int{3, 4}, true)
+var newPetObject = oas.NewObject([]string{"birthDate", "labels", "microchip", "name", "species", "tags", "weightKg"}, []int{3, 4}, []int{3, 4}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *NewPet) UnmarshalJSON(data []byte) error {
 	type plain NewPet
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = newPetObject.Scan(data)
+	v.scan = newPetObject.Scan(data)
 	return nil
 }
 
@@ -308,19 +304,18 @@ type NewWebhookEndpoint struct {
 	Events []string `json:"events,omitzero"`
 	URL    string   `json:"url"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var newWebhookEndpointObject = oas.NewObject([]string{"description", "events", "url"}, []int{2}, false)
+var newWebhookEndpointObject = oas.NewObject([]string{"description", "events", "url"}, []int{2}, []int{2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *NewWebhookEndpoint) UnmarshalJSON(data []byte) error {
 	type plain NewWebhookEndpoint
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = newWebhookEndpointObject.Scan(data)
+	v.scan = newWebhookEndpointObject.Scan(data)
 	return nil
 }
 
@@ -332,19 +327,18 @@ type PaymentDeclined struct {
 	// Default: false.
 	Retryable *bool `json:"retryable,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var paymentDeclinedObject = oas.NewObject([]string{"code", "kind", "retryable"}, []int{0, 1}, false)
+var paymentDeclinedObject = oas.NewObject([]string{"code", "kind", "retryable"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *PaymentDeclined) UnmarshalJSON(data []byte) error {
 	type plain PaymentDeclined
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = paymentDeclinedObject.Scan(data)
+	v.scan = paymentDeclinedObject.Scan(data)
 	return nil
 }
 
@@ -366,19 +360,18 @@ type Pet struct {
 	Tags     []string  `json:"tags,omitzero"`
 	WeightKg *float64  `json:"weightKg,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var petObject = oas.NewObject([]string{"adoptedBy", "birthDate", "createdAt", "id", "labels", "microchip", "name", "species", "status", "tags", "weightKg"}, []int{2, 3, 6, 7, 8}, true)
+var petObject = oas.NewObject([]string{"adoptedBy", "birthDate", "createdAt", "id", "labels", "microchip", "name", "species", "status", "tags", "weightKg"}, []int{2, 3, 6, 7, 8}, []int{2, 3, 6, 7, 8}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Pet) UnmarshalJSON(data []byte) error {
 	type plain Pet
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = petObject.Scan(data)
+	v.scan = petObject.Scan(data)
 	return nil
 }
 
@@ -389,19 +382,18 @@ type PetAdoptedEvent struct {
 	Timestamp time.Time           `json:"timestamp"`
 	Type      string              `json:"type"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var petAdoptedEventObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, false)
+var petAdoptedEventObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *PetAdoptedEvent) UnmarshalJSON(data []byte) error {
 	type plain PetAdoptedEvent
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = petAdoptedEventObject.Scan(data)
+	v.scan = petAdoptedEventObject.Scan(data)
 	return nil
 }
 
@@ -411,19 +403,18 @@ type PetAdoptedEventData struct {
 	Adopter Adopter `json:"adopter"`
 	Pet     Pet     `json:"pet"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var petAdoptedEventDataObject = oas.NewObject([]string{"adopter", "pet"}, []int{0, 1}, false)
+var petAdoptedEventDataObject = oas.NewObject([]string{"adopter", "pet"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *PetAdoptedEventData) UnmarshalJSON(data []byte) error {
 	type plain PetAdoptedEventData
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = petAdoptedEventDataObject.Scan(data)
+	v.scan = petAdoptedEventDataObject.Scan(data)
 	return nil
 }
 
@@ -434,19 +425,18 @@ type PetCreatedEvent struct {
 	Timestamp time.Time `json:"timestamp"`
 	Type      string    `json:"type"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var petCreatedEventObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, false)
+var petCreatedEventObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *PetCreatedEvent) UnmarshalJSON(data []byte) error {
 	type plain PetCreatedEvent
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = petCreatedEventObject.Scan(data)
+	v.scan = petCreatedEventObject.Scan(data)
 	return nil
 }
 
@@ -479,19 +469,18 @@ type Problem struct {
 	// AdditionalProperties holds the properties that the schema does not list.
 	AdditionalProperties map[string]any `json:"-"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var problemObject = oas.NewObject([]string{"detail", "instance", "status", "title", "type"}, []int{}, false)
+var problemObject = oas.NewObject([]string{"detail", "instance", "status", "title", "type"}, []int{}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Problem) UnmarshalJSON(data []byte) error {
 	type plain Problem
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = problemObject.Scan(data)
+	v.scan = problemObject.Scan(data)
 	extra, err := oas.Additional[any](data, problemObject)
 	if err != nil {
 		return err
@@ -512,19 +501,18 @@ type RejectedByShelter struct {
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var rejectedByShelterObject = oas.NewObject([]string{"kind", "message"}, []int{0, 1}, false)
+var rejectedByShelterObject = oas.NewObject([]string{"kind", "message"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *RejectedByShelter) UnmarshalJSON(data []byte) error {
 	type plain RejectedByShelter
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = rejectedByShelterObject.Scan(data)
+	v.scan = rejectedByShelterObject.Scan(data)
 	return nil
 }
 
@@ -552,18 +540,17 @@ type WebhookEndpoint struct {
 	Secret string `json:"secret"`
 	URL    string `json:"url"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var webhookEndpointObject = oas.NewObject([]string{"createdAt", "description", "disabled", "events", "id", "secret", "url"}, []int{0, 4, 5, 6}, false)
+var webhookEndpointObject = oas.NewObject([]string{"createdAt", "description", "disabled", "events", "id", "secret", "url"}, []int{0, 4, 5, 6}, []int{0, 4, 5, 6}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *WebhookEndpoint) UnmarshalJSON(data []byte) error {
 	type plain WebhookEndpoint
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = webhookEndpointObject.Scan(data)
+	v.scan = webhookEndpointObject.Scan(data)
 	return nil
 }

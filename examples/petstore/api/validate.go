@@ -23,9 +23,7 @@ func (v *Adopter) Validate() error {
 }
 
 func (v *Adopter) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		adopterObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	adopterObject.Check(ptr, v.scan, e)
 	if !oas.CheckFormat("email", v.Email) {
 		e.Add(oas.Join(ptr, "email"), "must be a valid email")
 	}
@@ -40,9 +38,7 @@ func (v *Adoption) Validate() error {
 }
 
 func (v *Adoption) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		adoptionObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	adoptionObject.Check(ptr, v.scan, e)
 	if !oas.CheckFormat("uuid", v.ID) {
 		e.Add(oas.Join(ptr, "id"), "must be a valid uuid")
 	}
@@ -61,9 +57,7 @@ func (v *AdoptionFailedEvent) Validate() error {
 }
 
 func (v *AdoptionFailedEvent) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		adoptionFailedEventObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	adoptionFailedEventObject.Check(ptr, v.scan, e)
 	v.Data.validate(oas.Join(ptr, "data"), e)
 	if v.Type != "adoption.failed" {
 		e.Add(oas.Join(ptr, "type"), "must be \"adoption.failed\"")
@@ -79,9 +73,7 @@ func (v *AdoptionFailedEventData) Validate() error {
 }
 
 func (v *AdoptionFailedEventData) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		adoptionFailedEventDataObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	adoptionFailedEventDataObject.Check(ptr, v.scan, e)
 	if !oas.CheckFormat("uuid", v.AdoptionID) {
 		e.Add(oas.Join(ptr, "adoptionId"), "must be a valid uuid")
 	}
@@ -123,9 +115,7 @@ func (v *AdoptionRequest) Validate() error {
 }
 
 func (v *AdoptionRequest) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		adoptionRequestObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	adoptionRequestObject.Check(ptr, v.scan, e)
 	v.Adopter.validate(oas.Join(ptr, "adopter"), e)
 	if v.Note != nil {
 		{
@@ -162,9 +152,7 @@ func (v *EventEnvelope) Validate() error {
 }
 
 func (v *EventEnvelope) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		eventEnvelopeObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	eventEnvelopeObject.Check(ptr, v.scan, e)
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -176,9 +164,7 @@ func (v *InventoryLowPayload) Validate() error {
 }
 
 func (v *InventoryLowPayload) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		inventoryLowPayloadObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	inventoryLowPayloadObject.Check(ptr, v.scan, e)
 	v.Data.validate(oas.Join(ptr, "data"), e)
 	if v.Type != "inventory.low" {
 		e.Add(oas.Join(ptr, "type"), "must be \"inventory.low\"")
@@ -194,9 +180,7 @@ func (v *InventoryLowPayloadData) Validate() error {
 }
 
 func (v *InventoryLowPayloadData) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		inventoryLowPayloadDataObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	inventoryLowPayloadDataObject.Check(ptr, v.scan, e)
 	if v.Available < 0 {
 		e.Add(oas.Join(ptr, "available"), "must be at least 0")
 	}
@@ -226,9 +210,7 @@ func (v *NewPet) Validate() error {
 }
 
 func (v *NewPet) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		newPetObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	newPetObject.Check(ptr, v.scan, e)
 	if x, ok := v.Microchip.Get(); ok {
 		x.validate(oas.Join(ptr, "microchip"), e)
 	}
@@ -274,9 +256,7 @@ func (v *NewWebhookEndpoint) Validate() error {
 }
 
 func (v *NewWebhookEndpoint) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		newWebhookEndpointObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	newWebhookEndpointObject.Check(ptr, v.scan, e)
 	{
 		n := oas.Length(v.URL)
 		if n > 2048 {
@@ -297,9 +277,7 @@ func (v *PaymentDeclined) Validate() error {
 }
 
 func (v *PaymentDeclined) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		paymentDeclinedObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	paymentDeclinedObject.Check(ptr, v.scan, e)
 	if v.Kind != "payment" {
 		e.Add(oas.Join(ptr, "kind"), "must be \"payment\"")
 	}
@@ -314,9 +292,7 @@ func (v *Pet) Validate() error {
 }
 
 func (v *Pet) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		petObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	petObject.Check(ptr, v.scan, e)
 	if v.AdoptedBy != nil {
 		(*v.AdoptedBy).validate(oas.Join(ptr, "adoptedBy"), e)
 	}
@@ -369,9 +345,7 @@ func (v *PetAdoptedEvent) Validate() error {
 }
 
 func (v *PetAdoptedEvent) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		petAdoptedEventObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	petAdoptedEventObject.Check(ptr, v.scan, e)
 	v.Data.validate(oas.Join(ptr, "data"), e)
 	if v.Type != "pet.adopted" {
 		e.Add(oas.Join(ptr, "type"), "must be \"pet.adopted\"")
@@ -387,9 +361,7 @@ func (v *PetAdoptedEventData) Validate() error {
 }
 
 func (v *PetAdoptedEventData) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		petAdoptedEventDataObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	petAdoptedEventDataObject.Check(ptr, v.scan, e)
 	v.Adopter.validate(oas.Join(ptr, "adopter"), e)
 	v.Pet.validate(oas.Join(ptr, "pet"), e)
 }
@@ -403,9 +375,7 @@ func (v *PetCreatedEvent) Validate() error {
 }
 
 func (v *PetCreatedEvent) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		petCreatedEventObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	petCreatedEventObject.Check(ptr, v.scan, e)
 	v.Data.validate(oas.Join(ptr, "data"), e)
 	if v.Type != "pet.created" {
 		e.Add(oas.Join(ptr, "type"), "must be \"pet.created\"")
@@ -478,9 +448,7 @@ func (v *Problem) Validate() error {
 }
 
 func (v *Problem) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		problemObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	problemObject.Check(ptr, v.scan, e)
 	if v.Status != nil {
 		if (*v.Status) < 100 {
 			e.Add(oas.Join(ptr, "status"), "must be at least 100")
@@ -505,9 +473,7 @@ func (v *RejectedByShelter) Validate() error {
 }
 
 func (v *RejectedByShelter) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		rejectedByShelterObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	rejectedByShelterObject.Check(ptr, v.scan, e)
 	if v.Kind != "shelter" {
 		e.Add(oas.Join(ptr, "kind"), "must be \"shelter\"")
 	}
@@ -538,9 +504,7 @@ func (v *WebhookEndpoint) Validate() error {
 }
 
 func (v *WebhookEndpoint) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		webhookEndpointObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	webhookEndpointObject.Check(ptr, v.scan, e)
 	{
 		n := oas.Length(v.URL)
 		if n > 2048 {

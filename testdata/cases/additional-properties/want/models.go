@@ -16,37 +16,35 @@ type Closed struct {
 	A string `json:"a"`
 	B *int64 `json:"b,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var closedObject = oas.NewObject([]string{"a", "b"}, []int{0}, true)
+var closedObject = oas.NewObject([]string{"a", "b"}, []int{0}, []int{0}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Closed) UnmarshalJSON(data []byte) error {
 	type plain Closed
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = closedObject.Scan(data)
+	v.scan = closedObject.Scan(data)
 	return nil
 }
 
 // Empty: An object that allows no property at all.
 type Empty struct {
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var emptyObject = oas.NewObject([]string{}, []int{}, true)
+var emptyObject = oas.NewObject([]string{}, []int{}, []int{}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Empty) UnmarshalJSON(data []byte) error {
 	type plain Empty
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = emptyObject.Scan(data)
+	v.scan = emptyObject.Scan(data)
 	return nil
 }
 
@@ -58,19 +56,18 @@ type Measure struct {
 	Unit  *string `json:"unit,omitempty"`
 	Value float64 `json:"value"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var measureObject = oas.NewObject([]string{"unit", "value"}, []int{1}, false)
+var measureObject = oas.NewObject([]string{"unit", "value"}, []int{1}, []int{1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Measure) UnmarshalJSON(data []byte) error {
 	type plain Measure
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = measureObject.Scan(data)
+	v.scan = measureObject.Scan(data)
 	return nil
 }
 
@@ -80,19 +77,18 @@ type Open struct {
 	// AdditionalProperties holds the properties that the schema does not list.
 	AdditionalProperties map[string]any `json:"-"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var openObject = oas.NewObject([]string{"kind"}, []int{0}, false)
+var openObject = oas.NewObject([]string{"kind"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Open) UnmarshalJSON(data []byte) error {
 	type plain Open
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = openObject.Scan(data)
+	v.scan = openObject.Scan(data)
 	extra, err := oas.Additional[any](data, openObject)
 	if err != nil {
 		return err
@@ -113,19 +109,18 @@ type Typed struct {
 	// AdditionalProperties holds the properties that the schema does not list.
 	AdditionalProperties map[string]Measure `json:"-"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var typedObject = oas.NewObject([]string{"kind"}, []int{}, false)
+var typedObject = oas.NewObject([]string{"kind"}, []int{}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Typed) UnmarshalJSON(data []byte) error {
 	type plain Typed
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = typedObject.Scan(data)
+	v.scan = typedObject.Scan(data)
 	extra, err := oas.Additional[Measure](data, typedObject)
 	if err != nil {
 		return err

@@ -31,9 +31,7 @@ func (v *Closed) Validate() error {
 }
 
 func (v *Closed) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		closedObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	closedObject.Check(ptr, v.scan, e)
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -45,9 +43,7 @@ func (v *Empty) Validate() error {
 }
 
 func (v *Empty) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		emptyObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	emptyObject.Check(ptr, v.scan, e)
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -59,7 +55,8 @@ func (v Labels) Validate() error {
 }
 
 func (v Labels) validate(ptr string, e *oas.Errors) {
-	for k0, v0 := range map[string]string(v) {
+	for _, k0 := range oas.SortedKeys((map[string]string(v))) {
+		v0 := (map[string]string(v))[k0]
 		{
 			n := oas.Length(v0)
 			if n > 63 {
@@ -78,9 +75,7 @@ func (v *Measure) Validate() error {
 }
 
 func (v *Measure) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		measureObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	measureObject.Check(ptr, v.scan, e)
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -92,9 +87,7 @@ func (v *Open) Validate() error {
 }
 
 func (v *Open) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		openObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	openObject.Check(ptr, v.scan, e)
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -106,11 +99,10 @@ func (v *Typed) Validate() error {
 }
 
 func (v *Typed) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		typedObject.Check(ptr, v.missing, v.unknown, e)
-	}
-	for key, value := range v.AdditionalProperties {
-		value.validate(oas.Join(ptr, key), e)
+	typedObject.Check(ptr, v.scan, e)
+	for _, k1 := range oas.SortedKeys(v.AdditionalProperties) {
+		v1 := v.AdditionalProperties[k1]
+		v1.validate(oas.Join(ptr, k1), e)
 	}
 }
 

@@ -15,19 +15,18 @@ type Base struct {
 	ID      string     `json:"id"`
 	Type    *string    `json:"type,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var baseObject = oas.NewObject([]string{"created", "id", "type"}, []int{1}, false)
+var baseObject = oas.NewObject([]string{"created", "id", "type"}, []int{1}, []int{1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Base) UnmarshalJSON(data []byte) error {
 	type plain Base
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = baseObject.Scan(data)
+	v.scan = baseObject.Scan(data)
 	return nil
 }
 
@@ -41,19 +40,18 @@ type Extended struct {
 	Name    string     `json:"name"`
 	Type    *string    `json:"type,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var extendedObject = oas.NewObject([]string{"created", "id", "name", "type"}, []int{1, 2}, false)
+var extendedObject = oas.NewObject([]string{"created", "id", "name", "type"}, []int{1, 2}, []int{1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Extended) UnmarshalJSON(data []byte) error {
 	type plain Extended
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = extendedObject.Scan(data)
+	v.scan = extendedObject.Scan(data)
 	return nil
 }
 
@@ -77,19 +75,18 @@ type Narrowed struct {
 	ID      string     `json:"id"`
 	Type    string     `json:"type"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var narrowedObject = oas.NewObject([]string{"created", "id", "type"}, []int{1, 2}, false)
+var narrowedObject = oas.NewObject([]string{"created", "id", "type"}, []int{1, 2}, []int{1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Narrowed) UnmarshalJSON(data []byte) error {
 	type plain Narrowed
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = narrowedObject.Scan(data)
+	v.scan = narrowedObject.Scan(data)
 	return nil
 }
 
@@ -101,18 +98,17 @@ type Nested struct {
 	Name    string     `json:"name"`
 	Type    *string    `json:"type,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var nestedObject = oas.NewObject([]string{"created", "id", "level", "name", "type"}, []int{1, 3}, false)
+var nestedObject = oas.NewObject([]string{"created", "id", "level", "name", "type"}, []int{1, 3}, []int{1, 3}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Nested) UnmarshalJSON(data []byte) error {
 	type plain Nested
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = nestedObject.Scan(data)
+	v.scan = nestedObject.Scan(data)
 	return nil
 }

@@ -14,9 +14,7 @@ func (v *Base) Validate() error {
 }
 
 func (v *Base) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		baseObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	baseObject.Check(ptr, v.scan, e)
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -28,9 +26,7 @@ func (v *Extended) Validate() error {
 }
 
 func (v *Extended) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		extendedObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	extendedObject.Check(ptr, v.scan, e)
 	{
 		n := oas.Length(v.Name)
 		if n > 20 {
@@ -72,9 +68,7 @@ func (v *Narrowed) Validate() error {
 }
 
 func (v *Narrowed) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		narrowedObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	narrowedObject.Check(ptr, v.scan, e)
 	if v.Type != "narrowed" {
 		e.Add(oas.Join(ptr, "type"), "must be \"narrowed\"")
 	}
@@ -89,9 +83,7 @@ func (v *Nested) Validate() error {
 }
 
 func (v *Nested) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		nestedObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	nestedObject.Check(ptr, v.scan, e)
 	if v.Level != nil {
 		if (*v.Level) < 1 {
 			e.Add(oas.Join(ptr, "level"), "must be at least 1")

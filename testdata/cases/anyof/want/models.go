@@ -27,7 +27,9 @@ func (u Amount) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the first variant that matches it. When none
+// matches, it keeps the first variant that data decodes into, so that Validate
+// reports why.
 func (u *Amount) UnmarshalJSON(data []byte) error {
 	*u = Amount{}
 	kind := oas.Kind(data)
@@ -101,22 +103,35 @@ func (u Contact) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// contactVariants lists the members that each variant of Contact that accepts
+// objects declares, in the order of UnmarshalJSON. nil declares every member.
+var contactVariants = []*oas.Object{
+	emailObject,
+	phoneObject,
+}
+
+// UnmarshalJSON decodes data into the variant that matches it and declares the
+// most of its members, so that encoding u again loses as few as possible. The
+// earliest such variant wins a tie. When none matches, it keeps the first
+// variant that data decodes into, so that Validate reports why.
 func (u *Contact) UnmarshalJSON(data []byte) error {
 	*u = Contact{}
 	kind := oas.Kind(data)
 	if kind == "null" {
 		return nil
 	}
-	var first func()
+	var first, best func()
+	most := -1
 	if kind == "object" {
 		x := new(Email)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
-				u.Email = x
-				return nil
-			}
-			if first == nil {
+				if n := contactVariants[0].Declared(data); n > most {
+					best, most = func() {
+						u.Email = x
+					}, n
+				}
+			} else if first == nil {
 				first = func() {
 					u.Email = x
 				}
@@ -127,15 +142,21 @@ func (u *Contact) UnmarshalJSON(data []byte) error {
 		x := new(Phone)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
-				u.Phone = x
-				return nil
-			}
-			if first == nil {
+				if n := contactVariants[1].Declared(data); n > most {
+					best, most = func() {
+						u.Phone = x
+					}, n
+				}
+			} else if first == nil {
 				first = func() {
 					u.Phone = x
 				}
 			}
 		}
+	}
+	if best != nil {
+		best()
+		return nil
 	}
 	if first != nil {
 		first()
@@ -148,42 +169,42 @@ func (u *Contact) UnmarshalJSON(data []byte) error {
 type Email struct {
 	Email string `json:"email"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var emailObject = oas.NewObject([]string{"email"}, []int{0}, false)
+var emailObject = oas.NewObject([]string{"email"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Email) UnmarshalJSON(data []byte) error {
 	type plain Email
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = emailObject.Scan(data)
+	v.scan = emailObject.Scan(data)
 	return nil
 }
 
 // OptionalRef: anyOf of one reference and null, the 3.1 way to make a
 // reference nullable.
+// The schema also accepts null, which a nil *OptionalRef or a null
+// oas.Nullable[OptionalRef] represents.
 type OptionalRef = Email
 
 // Phone is generated from the schema at /components/schemas/Phone.
 type Phone struct {
 	Phone string `json:"phone"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var phoneObject = oas.NewObject([]string{"phone"}, []int{0}, false)
+var phoneObject = oas.NewObject([]string{"phone"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Phone) UnmarshalJSON(data []byte) error {
 	type plain Phone
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = phoneObject.Scan(data)
+	v.scan = phoneObject.Scan(data)
 	return nil
 }

@@ -84,9 +84,7 @@ func (v *Email) Validate() error {
 }
 
 func (v *Email) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		emailObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	emailObject.Check(ptr, v.scan, e)
 	if !oas.CheckFormat("email", v.Email) {
 		e.Add(oas.Join(ptr, "email"), "must be a valid email")
 	}
@@ -101,7 +99,5 @@ func (v *Phone) Validate() error {
 }
 
 func (v *Phone) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		phoneObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	phoneObject.Check(ptr, v.scan, e)
 }

@@ -2,3 +2,88 @@
 // Source: openapi.yaml
 
 package commentinjection
+
+import (
+	"context"
+	"fmt"
+	rest "github.com/whgen/whgen/rest"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// Client calls the spec's operations over HTTP. Each method sends the typed
+// request and returns the declared response that matches the status code;
+// a status the operation does not declare returns *rest.UnexpectedStatusError.
+type Client struct {
+	// BaseURL is the server's URL, such as "https://api.example.com/v1".
+	BaseURL string
+	// HTTPClient sends the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// RequestEditors run on every request before it is sent, such as to add
+	// credentials.
+	RequestEditors []rest.RequestEditor
+}
+
+// ClientOption configures NewClient.
+type ClientOption func(*Client)
+
+// WithHTTPClient sends requests with hc.
+func WithHTTPClient(hc *http.Client) ClientOption {
+	return func(c *Client) {
+		c.HTTPClient = hc
+	}
+}
+
+// WithRequestEditor adds an editor that runs on every request.
+func WithRequestEditor(edit rest.RequestEditor) ClientOption {
+	return func(c *Client) {
+		c.RequestEditors = append(c.RequestEditors, edit)
+	}
+}
+
+// NewClient returns a client for the server at baseURL.
+func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("invalid base URL %q: want an absolute URL without query or fragment, such as https://api.example.com/v1", baseURL)
+	}
+	c := &Client{BaseURL: baseURL}
+	for _, opt := range opts {
+		opt(c)
+	}
+	return c, nil
+}
+
+// ListItems calls the operation listItems (GET /items). List */ func main(){}
+func (c *Client) ListItems(ctx context.Context, req *ListItemsRequest, editors ...rest.RequestEditor) (ListItemsResponse, error) {
+	if req == nil {
+		req = new(ListItemsRequest)
+	}
+	var err error
+	path := make([]byte, 0, 22)
+	path = append(path, "/items"...)
+	var query []byte
+	hreq, err := rest.NewRequest("GET", c.BaseURL, string(path), query, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode == 200:
+		out := &ListItems200Response{}
+		out.Body = new(Item)
+		if err := rest.DecodeResponse(resp, data, out.Body); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	return nil, &rest.UnexpectedStatusError{
+		Body:       data,
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+}

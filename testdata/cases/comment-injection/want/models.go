@@ -38,19 +38,18 @@ type Item struct {
 	// AdditionalProperties holds the properties that the schema does not list.
 	AdditionalProperties map[string]any `json:"-"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var itemObject = oas.NewObject([]string{"note"}, []int{}, false)
+var itemObject = oas.NewObject([]string{"note"}, []int{}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Item) UnmarshalJSON(data []byte) error {
 	type plain Item
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = itemObject.Scan(data)
+	v.scan = itemObject.Scan(data)
 	extra, err := oas.Additional[any](data, itemObject)
 	if err != nil {
 		return err

@@ -2,3 +2,116 @@
 // Source: openapi.yaml
 
 package commentinjection
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"github.com/whgen/whgen/webhook"
+	"net/http"
+)
+
+// WebhookHandler handles the webhooks of the spec. The receiver that
+// NewReceiver returns calls one method per delivery, after it verified the
+// signature, rejected replays and duplicates, and decoded and validated the
+// payload. The context carries the webhook's *middleware.Operation and the
+// delivery. A nil error responds 204. Any other error responds 500, so the
+// sender retries the delivery. Methods must therefore be idempotent.
+//
+// Embed UnimplementedWebhookHandler in implementations, so that webhooks
+// added to the spec later do not break the build.
+type WebhookHandler interface {
+	// HandleEvilFuncMain handles the webhook "evil\n}\nfunc main() {}\n//".
+	// Summary
+	// */ func main() {}
+	//
+	// Senders post its deliveries to the path
+	// /evil%0A%7D%0Afunc%20main%28%29%20%7B%7D%0A//.
+	HandleEvilFuncMain(ctx context.Context, event *EvilFuncMainPayload, d *webhook.Delivery) error
+}
+
+// UnimplementedWebhookHandler implements WebhookHandler with methods that
+// return an error wrapping webhook.ErrUnknownEvent. The receiver treats such
+// a delivery as an unknown event: it calls the fallback (see
+// webhook.WithFallback), or responds 202 without one.
+type UnimplementedWebhookHandler struct{}
+
+// HandleEvilFuncMain returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleEvilFuncMain(context.Context, *EvilFuncMainPayload, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleEvilFuncMain is not implemented", webhook.ErrUnknownEvent)
+}
+
+var _ WebhookHandler = UnimplementedWebhookHandler{}
+
+// NewReceiver returns the http.Handler that receives the spec's webhooks and
+// calls h. v verifies the signatures of the standard-webhooks scheme (see
+// NewWebhookVerifier), and opts set the replay store, the body limit, the
+// fallback for unknown events, error handling and authentication (see
+// webhook.RouterOption).
+//
+// Each webhook has its own path, "/" followed by its name, which the
+// handler methods list. Mount the receiver under a prefix with
+// http.StripPrefix, so that it sees these paths.
+// A verified delivery that matches no webhook goes to the fallback, or gets
+// 202 without one.
+func NewReceiver(h WebhookHandler, v webhook.Verifier, opts ...webhook.RouterOption) (*webhook.Router, error) {
+	if h == nil {
+		return nil, errors.New("new receiver: missing WebhookHandler")
+	}
+	x := webhookDispatch{h: h}
+	routes := webhook.Routes{
+		Scheme: WebhookSignatureScheme,
+		Webhooks: []webhook.Route{
+			{Operation: EvilFuncMainOperation, Dispatch: x.dispatchEvilFuncMain},
+		},
+		Groups: []webhook.RouteGroup{
+			{Operation: EvilFuncMainOperation},
+		},
+		Request: routeWebhookRequest,
+		Payload: routeWebhookPayload,
+	}
+	return webhook.NewRouter(routes, v, opts...)
+}
+
+// WebhookSignatureScheme names the signature scheme of the spec's webhooks, the
+// scheme of the verifier that NewReceiver takes.
+const WebhookSignatureScheme = "standard-webhooks"
+
+// NewWebhookVerifier returns a verifier of WebhookSignatureScheme that accepts
+// signatures under any of keys, as webhook.NewVerifier describes them.
+func NewWebhookVerifier(keys ...string) (webhook.Verifier, error) {
+	return webhook.NewVerifier(WebhookSignatureScheme, keys...)
+}
+
+// routeWebhookRequest returns the index of the route group of r's path, or -1.
+func routeWebhookRequest(r *http.Request) int {
+	switch r.URL.Path {
+	case "/evil\n}\nfunc main() {}\n//":
+		return 0
+	}
+	return -1
+}
+
+// routeWebhookPayload returns the index in the receiver's webhooks of the
+// webhook that a delivery of route group g is for, or -1 when none is.
+func routeWebhookPayload(g int, _ []byte) (int, error) {
+	return g, nil
+}
+
+// webhookDispatch binds the webhooks' dispatch functions to a WebhookHandler.
+type webhookDispatch struct {
+	h WebhookHandler
+}
+
+// dispatchEvilFuncMain handles a delivery of the webhook "evil\n}\nfunc main() {}\n//".
+func (x webhookDispatch) dispatchEvilFuncMain(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	if len(body) == 0 {
+		return x.h.HandleEvilFuncMain(ctx, nil, d)
+	}
+	event := new(EvilFuncMainPayload)
+	if err := json.Unmarshal(body, event); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "evil\n}\nfunc main() {}\n//", webhook.ErrMalformedPayload, err)
+	}
+	return x.h.HandleEvilFuncMain(ctx, event, d)
+}

@@ -27,7 +27,7 @@ var ListItemsOperation = &middleware.Operation{
 var EvilFuncMainOperation = &middleware.Operation{
 	ID:      "hook */ `quoted`\nfunc init() {}",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/evil\n}\nfunc main() {}\n//",
 	Tags:    []string{"tag\"with quote", "tag`with backtick"},
 	Webhook: true,
 	Name:    "evil\n}\nfunc main() {}\n//",

@@ -47,9 +47,7 @@ func (v *Item) Validate() error {
 }
 
 func (v *Item) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		itemObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	itemObject.Check(ptr, v.scan, e)
 	if v.Note != nil {
 		if !pattern0.MatchString((*v.Note)) {
 			e.Add(oas.Join(ptr, "note"), "must match the pattern ^[^`]*`$")

@@ -30,19 +30,18 @@ type Event struct {
 	Level       *EventLevel       `json:"level,omitempty"`
 	Type        string            `json:"type"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var eventObject = oas.NewObject([]string{"color", "inlineState", "level", "type"}, []int{0, 3}, false)
+var eventObject = oas.NewObject([]string{"color", "inlineState", "level", "type"}, []int{0, 3}, []int{0, 3}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Event) UnmarshalJSON(data []byte) error {
 	type plain Event
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = eventObject.Scan(data)
+	v.scan = eventObject.Scan(data)
 	return nil
 }
 
@@ -87,6 +86,8 @@ const (
 )
 
 // Size: Nullable string enum.
+// The schema also accepts null, which a nil *Size or a null oas.Nullable[Size]
+// represents.
 type Size string
 
 const (

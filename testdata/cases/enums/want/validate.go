@@ -44,9 +44,7 @@ func (v *Event) Validate() error {
 }
 
 func (v *Event) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		eventObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	eventObject.Check(ptr, v.scan, e)
 	v.Color.validate(oas.Join(ptr, "color"), e)
 	if v.InlineState != nil {
 		(*v.InlineState).validate(oas.Join(ptr, "inlineState"), e)

@@ -2,3 +2,96 @@
 // Source: openapi.yaml
 
 package externalref
+
+import (
+	"context"
+	"fmt"
+	rest "github.com/whgen/whgen/rest"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// Client calls the spec's operations over HTTP. Each method sends the typed
+// request and returns the declared response that matches the status code;
+// a status the operation does not declare returns *rest.UnexpectedStatusError.
+type Client struct {
+	// BaseURL is the server's URL, such as "https://api.example.com/v1".
+	BaseURL string
+	// HTTPClient sends the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// RequestEditors run on every request before it is sent, such as to add
+	// credentials.
+	RequestEditors []rest.RequestEditor
+}
+
+// ClientOption configures NewClient.
+type ClientOption func(*Client)
+
+// WithHTTPClient sends requests with hc.
+func WithHTTPClient(hc *http.Client) ClientOption {
+	return func(c *Client) {
+		c.HTTPClient = hc
+	}
+}
+
+// WithRequestEditor adds an editor that runs on every request.
+func WithRequestEditor(edit rest.RequestEditor) ClientOption {
+	return func(c *Client) {
+		c.RequestEditors = append(c.RequestEditors, edit)
+	}
+}
+
+// NewClient returns a client for the server at baseURL.
+func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("invalid base URL %q: want an absolute URL without query or fragment, such as https://api.example.com/v1", baseURL)
+	}
+	c := &Client{BaseURL: baseURL}
+	for _, opt := range opts {
+		opt(c)
+	}
+	return c, nil
+}
+
+// CreateOrder calls the operation createOrder (POST /orders).
+func (c *Client) CreateOrder(ctx context.Context, req *CreateOrderRequest, editors ...rest.RequestEditor) (CreateOrderResponse, error) {
+	if req == nil {
+		req = new(CreateOrderRequest)
+	}
+	var err error
+	path := make([]byte, 0, 23)
+	path = append(path, "/orders"...)
+	var query []byte
+	var payload []byte
+	var contentType string
+	if req.Body != nil && payload == nil {
+		if payload, err = rest.EncodeJSON(req.Body); err != nil {
+			return nil, err
+		}
+		contentType = "application/json"
+	}
+	hreq, err := rest.NewRequest("POST", c.BaseURL, string(path), query, payload, contentType)
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode == 201:
+		out := &CreateOrder201Response{}
+		out.Body = new(Address)
+		if err := rest.DecodeResponse(resp, data, out.Body); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	return nil, &rest.UnexpectedStatusError{
+		Body:       data,
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+}

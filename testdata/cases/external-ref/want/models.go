@@ -21,19 +21,18 @@ type Money struct {
 	Amount   int64  `json:"amount"`
 	Currency string `json:"currency"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var moneyObject = oas.NewObject([]string{"amount", "currency"}, []int{0, 1}, false)
+var moneyObject = oas.NewObject([]string{"amount", "currency"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Money) UnmarshalJSON(data []byte) error {
 	type plain Money
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = moneyObject.Scan(data)
+	v.scan = moneyObject.Scan(data)
 	return nil
 }
 
@@ -42,18 +41,17 @@ type Order struct {
 	ShipTo *Address `json:"shipTo,omitempty"`
 	Total  Money    `json:"total"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var orderObject = oas.NewObject([]string{"shipTo", "total"}, []int{1}, false)
+var orderObject = oas.NewObject([]string{"shipTo", "total"}, []int{1}, []int{1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Order) UnmarshalJSON(data []byte) error {
 	type plain Order
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = orderObject.Scan(data)
+	v.scan = orderObject.Scan(data)
 	return nil
 }

@@ -43,9 +43,7 @@ func (v *Money) Validate() error {
 }
 
 func (v *Money) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		moneyObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	moneyObject.Check(ptr, v.scan, e)
 	if !pattern0.MatchString(v.Currency) {
 		e.Add(oas.Join(ptr, "currency"), "must match the pattern ^[A-Z]{3}$")
 	}
@@ -60,9 +58,7 @@ func (v *Order) Validate() error {
 }
 
 func (v *Order) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		orderObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	orderObject.Check(ptr, v.scan, e)
 	if v.ShipTo != nil {
 		(*v.ShipTo).validate(oas.Join(ptr, "shipTo"), e)
 	}

@@ -11,14 +11,16 @@ import (
 
 // Formats is generated from the schema at /components/schemas/Formats.
 type Formats struct {
-	Base64           []byte                  `json:"base64,omitzero"`
-	Binary           string                  `json:"binary"`
-	Byte             []byte                  `json:"byte"`
-	Date             oas.Date                `json:"date"`
-	DateTime         time.Time               `json:"dateTime"`
-	Double           float64                 `json:"double"`
-	Email            string                  `json:"email"`
-	Float            float32                 `json:"float"`
+	Base64   []byte    `json:"base64,omitzero"`
+	Binary   string    `json:"binary"`
+	Byte     []byte    `json:"byte"`
+	Date     oas.Date  `json:"date"`
+	DateTime time.Time `json:"dateTime"`
+	Double   float64   `json:"double"`
+	Email    string    `json:"email"`
+	// Format float: held as a float64, so that no value is rounded to single
+	// precision.
+	Float            float64                 `json:"float"`
 	Hostname         *string                 `json:"hostname,omitempty"`
 	Int32            int32                   `json:"int32"`
 	Int64            int64                   `json:"int64"`
@@ -34,19 +36,18 @@ type Formats struct {
 	URIReference     *string                 `json:"uriReference,omitempty"`
 	UUID             string                  `json:"uuid"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var formatsObject = oas.NewObject([]string{"base64", "binary", "byte", "date", "dateTime", "double", "email", "float", "hostname", "int32", "int64", "integer", "ipv4", "ipv6", "nullableDateTime", "number", "optionalDate", "password", "time", "uri", "uriReference", "uuid"}, []int{1, 2, 3, 4, 5, 6, 7, 9, 10, 19, 21}, false)
+var formatsObject = oas.NewObject([]string{"base64", "binary", "byte", "date", "dateTime", "double", "email", "float", "hostname", "int32", "int64", "integer", "ipv4", "ipv6", "nullableDateTime", "number", "optionalDate", "password", "time", "uri", "uriReference", "uuid"}, []int{1, 2, 3, 4, 5, 6, 7, 9, 10, 19, 21}, []int{1, 2, 3, 4, 5, 6, 7, 9, 10, 19, 21}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Formats) UnmarshalJSON(data []byte) error {
 	type plain Formats
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = formatsObject.Scan(data)
+	v.scan = formatsObject.Scan(data)
 	return nil
 }
 

@@ -14,9 +14,7 @@ func (v *Formats) Validate() error {
 }
 
 func (v *Formats) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		formatsObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	formatsObject.Check(ptr, v.scan, e)
 	if !oas.CheckFormat("email", v.Email) {
 		e.Add(oas.Join(ptr, "email"), "must be a valid email")
 	}

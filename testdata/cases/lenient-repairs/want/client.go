@@ -2,3 +2,128 @@
 // Source: openapi.yaml
 
 package lenientrepairs
+
+import (
+	"context"
+	"fmt"
+	params "github.com/whgen/whgen/params"
+	rest "github.com/whgen/whgen/rest"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// Client calls the spec's operations over HTTP. Each method sends the typed
+// request and returns the declared response that matches the status code;
+// a status the operation does not declare returns *rest.UnexpectedStatusError.
+type Client struct {
+	// BaseURL is the server's URL, such as "https://api.example.com/v1".
+	BaseURL string
+	// HTTPClient sends the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// RequestEditors run on every request before it is sent, such as to add
+	// credentials.
+	RequestEditors []rest.RequestEditor
+}
+
+// ClientOption configures NewClient.
+type ClientOption func(*Client)
+
+// WithHTTPClient sends requests with hc.
+func WithHTTPClient(hc *http.Client) ClientOption {
+	return func(c *Client) {
+		c.HTTPClient = hc
+	}
+}
+
+// WithRequestEditor adds an editor that runs on every request.
+func WithRequestEditor(edit rest.RequestEditor) ClientOption {
+	return func(c *Client) {
+		c.RequestEditors = append(c.RequestEditors, edit)
+	}
+}
+
+// NewClient returns a client for the server at baseURL.
+func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("invalid base URL %q: want an absolute URL without query or fragment, such as https://api.example.com/v1", baseURL)
+	}
+	c := &Client{BaseURL: baseURL}
+	for _, opt := range opts {
+		opt(c)
+	}
+	return c, nil
+}
+
+// GetItem calls the operation getItem (GET /orders/{orderId}/items/{itemId}).
+func (c *Client) GetItem(ctx context.Context, req *GetItemRequest, editors ...rest.RequestEditor) (GetItemResponse, error) {
+	if req == nil {
+		req = new(GetItemRequest)
+	}
+	var err error
+	path := make([]byte, 0, 48)
+	path = append(path, "/orders/"...)
+	if path, err = getItemPathOrderIDParam.AppendPrimitive(path, params.Format(req.Path.OrderID)); err != nil {
+		return nil, err
+	}
+	path = append(path, "/items/"...)
+	if path, err = getItemPathItemIDParam.AppendPrimitive(path, params.Format(req.Path.ItemID)); err != nil {
+		return nil, err
+	}
+	var query []byte
+	hreq, err := rest.NewRequest("GET", c.BaseURL, string(path), query, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode == 200:
+		out := &GetItem200Response{}
+		out.Body = new(Item)
+		if err := rest.DecodeResponse(resp, data, out.Body); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	return nil, &rest.UnexpectedStatusError{
+		Body:       data,
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+}
+
+// SearchFull calls the operation searchFull (GET /search).
+func (c *Client) SearchFull(ctx context.Context, req *SearchFullRequest, editors ...rest.RequestEditor) (SearchFullResponse, error) {
+	if req == nil {
+		req = new(SearchFullRequest)
+	}
+	var err error
+	path := make([]byte, 0, 23)
+	path = append(path, "/search"...)
+	var query []byte
+	if query, err = searchFullQueryModeParam.AppendPrimitive(query, params.Format(req.Query.Mode)); err != nil {
+		return nil, err
+	}
+	hreq, err := rest.NewRequest("GET", c.BaseURL, string(path), query, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode == 200:
+		out := &SearchFull200Response{}
+		return out, nil
+	}
+	return nil, &rest.UnexpectedStatusError{
+		Body:       data,
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+}

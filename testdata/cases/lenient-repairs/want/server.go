@@ -2,3 +2,294 @@
 // Source: openapi.yaml
 
 package lenientrepairs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"github.com/whgen/whgen/middleware"
+	"github.com/whgen/whgen/oas"
+	rest "github.com/whgen/whgen/rest"
+	"net/http"
+)
+
+// Server is the service behind the spec's operations, one method per
+// operation. A method returns one of the operation's declared responses, or
+// an error: a *problem.Error answers with its problem, any other error with
+// 500 and no detail. Requests reach a method decoded and validated.
+type Server interface {
+	// GetItem serves the operation getItem (GET /orders/{orderId}/items/{itemId}).
+	GetItem(ctx context.Context, req *GetItemRequest) (GetItemResponse, error)
+	// SearchFull serves the operation searchFull (GET /search).
+	SearchFull(ctx context.Context, req *SearchFullRequest) (SearchFullResponse, error)
+}
+
+// Unimplemented answers 501 Not Implemented for every operation. Embed it in
+// a Server so that an operation added to the spec does not break the build.
+type Unimplemented struct{}
+
+// GetItem answers 501 Not Implemented.
+func (Unimplemented) GetItem(context.Context, *GetItemRequest) (GetItemResponse, error) {
+	return nil, rest.NotImplemented("getItem")
+}
+
+// SearchFull answers 501 Not Implemented.
+func (Unimplemented) SearchFull(context.Context, *SearchFullRequest) (SearchFullResponse, error) {
+	return nil, rest.NotImplemented("searchFull")
+}
+
+var _ Server = Unimplemented{}
+
+// OperationHooks holds typed hooks that run after an operation's request is
+// decoded and validated and before the Server method; a hook that returns an
+// error stops the request with it. A nil hook is skipped.
+type OperationHooks struct {
+	GetItem    func(ctx context.Context, req *GetItemRequest) error
+	SearchFull func(ctx context.Context, req *SearchFullRequest) error
+}
+
+// ServerOptions configures NewHandler. The zero value serves every operation
+// that needs no authentication, with default limits and problem+json errors.
+type ServerOptions struct {
+	// Auth enforces each operation's security requirements (see NewAuthenticator).
+	// NewHandler fails when an operation requires authentication and Auth is nil,
+	// unless SkipAuth is set.
+	Auth *middleware.Authenticator
+	// SkipAuth serves operations that declare security without checking it,
+	// for tests and for servers that authenticate elsewhere.
+	SkipAuth bool
+	// Middleware wraps every operation, in order (the first is outermost). It
+	// runs after authentication and before the request is decoded, with the
+	// operation in the request context (middleware.OperationFrom), so it can
+	// inspect or replace the raw body (middleware.ReadBody and SetBody).
+	Middleware []middleware.Middleware
+	// OperationMiddleware wraps single operations, by operation ID, inside
+	// Middleware.
+	OperationMiddleware map[string][]middleware.Middleware
+	// AfterDecode runs for every operation after its request is decoded and
+	// validated, before Hooks; req is the *XxxRequest of the operation.
+	AfterDecode func(r *http.Request, op *middleware.Operation, req any) error
+	// Hooks holds typed per-operation hooks that run after AfterDecode.
+	Hooks OperationHooks
+	// ErrorHandler writes every error answer; nil means middleware.WriteProblem,
+	// which sends RFC 9457 application/problem+json.
+	ErrorHandler middleware.ErrorHandler
+	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means
+	// middleware.DefaultMaxBodyBytes (1 MiB).
+	MaxBodyBytes int64
+	// BasePath is the path prefix under which the operations are served, such
+	// as the path of the spec's servers URL ("/v1"); empty means none.
+	BasePath string
+	// SpecPath, when set, serves the spec as JSON at that path, such as
+	// "/openapi.json".
+	SpecPath string
+}
+
+type handler struct {
+	srv  Server
+	opts ServerOptions
+}
+
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	rest.Fail(w, r, err, h.opts.ErrorHandler)
+}
+
+// NewHandler returns the http.Handler that serves the spec's operations on a
+// standard http.ServeMux (see rest.Router for paths that ServeMux finds
+// ambiguous). Each request passes, in order: the operation
+// attached to its context, authentication, opts.Middleware,
+// opts.OperationMiddleware, decoding and validation of parameters and body,
+// opts.AfterDecode, opts.Hooks, and the Server method. Mount it behind
+// host, CORS and rate-limit middleware (see package middleware).
+func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
+	if srv == nil {
+		return nil, errors.New("nil Server: pass an implementation, or Unimplemented{}")
+	}
+	h := &handler{
+		opts: opts,
+		srv:  srv,
+	}
+	router := &rest.Router{ErrorHandler: opts.ErrorHandler}
+	routes := []struct {
+		pattern string
+		ops     []*middleware.Operation
+		serve   http.HandlerFunc
+	}{{"GET /orders/{orderId}/items/{itemId}", []*middleware.Operation{GetItemOperation}, h.serveGetItem}, {"GET /search", []*middleware.Operation{SearchFullOperation}, h.serveSearchFull}}
+	for _, rt := range routes {
+		var next http.Handler = rt.serve
+		if len(rt.ops) == 1 {
+			wrapped, err := h.wrap(rt.ops[0], next)
+			if err != nil {
+				return nil, err
+			}
+			next = wrapped
+		}
+		if err := router.Handle(rt.pattern, next); err != nil {
+			return nil, err
+		}
+	}
+	if opts.SpecPath != "" {
+		if err := router.Handle("GET "+opts.SpecPath, rest.SpecHandler(SpecJSON)); err != nil {
+			return nil, err
+		}
+	}
+	mux, err := router.Handler()
+	if err != nil {
+		return nil, err
+	}
+	if opts.BasePath != "" {
+		return rest.StripBasePath(opts.BasePath, mux, opts.ErrorHandler), nil
+	}
+	return mux, nil
+}
+
+// wrap puts an operation's middleware around its handler.
+func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handler, error) {
+	mws := append([]middleware.Middleware{}, h.opts.Middleware...)
+	mws = append(mws, h.opts.OperationMiddleware[op.ID]...)
+	next = middleware.Chain(mws...)(next)
+	if len(op.Security) > 0 {
+		switch {
+		case h.opts.Auth != nil:
+			if err := h.opts.Auth.CheckSecurity(op.Security); err != nil {
+				return nil, fmt.Errorf("operation %s: %w", op.ID, err)
+			}
+			next = h.opts.Auth.Handler(next)
+		case !h.opts.SkipAuth:
+			return nil, fmt.Errorf("operation %s requires authentication: set ServerOptions.Auth (see NewAuthenticator), or SkipAuth to serve without it", op.ID)
+		}
+	}
+	return op.Handler(next), nil
+}
+
+func (h *handler) serveGetItem(w http.ResponseWriter, r *http.Request) {
+	req, err := decodeGetItemRequest(r, h.opts.MaxBodyBytes)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if hook := h.opts.AfterDecode; hook != nil {
+		if err := hook(r, GetItemOperation, req); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if hook := h.opts.Hooks.GetItem; hook != nil {
+		if err := hook(r.Context(), req); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	resp, err := h.srv.GetItem(r.Context(), req)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if resp == nil {
+		h.fail(w, r, errors.New("GetItem returned neither a response nor an error"))
+		return
+	}
+	if err := writeGetItemResponse(w, resp); err != nil {
+		// The status line may be out already, so the error cannot be sent.
+		return
+	}
+}
+
+// decodeGetItemRequest reads and validates the parameters and body of the operation getItem (GET /orders/{orderId}/items/{itemId}).
+func decodeGetItemRequest(r *http.Request, maxBody int64) (*GetItemRequest, error) {
+	req := new(GetItemRequest)
+	var perrs rest.ParamErrors
+	if ok, err := perrs.ReadParam(r, getItemPathOrderIDParam, rest.Primitive, &req.Path.OrderID); err != nil {
+		return nil, err
+	} else if !ok {
+		perrs.Add(getItemPathOrderIDParam.Missing())
+	}
+	if ok, err := perrs.ReadParam(r, getItemPathItemIDParam, rest.Primitive, &req.Path.ItemID); err != nil {
+		return nil, err
+	} else if !ok {
+		perrs.Add(getItemPathItemIDParam.Missing())
+	}
+	if err := perrs.Err(); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// writeGetItemResponse sends a response of the operation getItem (GET /orders/{orderId}/items/{itemId}).
+func writeGetItemResponse(w http.ResponseWriter, resp GetItemResponse) error {
+	switch resp := resp.(type) {
+	case *GetItem200Response:
+		if resp.Body != nil {
+			return rest.WriteJSON(w, 200, "application/json", resp.Body)
+		}
+		w.WriteHeader(200)
+		return nil
+	}
+	return fmt.Errorf("unknown response type %T", resp)
+}
+
+func (h *handler) serveSearchFull(w http.ResponseWriter, r *http.Request) {
+	req, err := decodeSearchFullRequest(r, h.opts.MaxBodyBytes)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if hook := h.opts.AfterDecode; hook != nil {
+		if err := hook(r, SearchFullOperation, req); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if hook := h.opts.Hooks.SearchFull; hook != nil {
+		if err := hook(r.Context(), req); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	resp, err := h.srv.SearchFull(r.Context(), req)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if resp == nil {
+		h.fail(w, r, errors.New("SearchFull returned neither a response nor an error"))
+		return
+	}
+	if err := writeSearchFullResponse(w, resp); err != nil {
+		// The status line may be out already, so the error cannot be sent.
+		return
+	}
+}
+
+// decodeSearchFullRequest reads and validates the parameters and body of the operation searchFull (GET /search).
+func decodeSearchFullRequest(r *http.Request, maxBody int64) (*SearchFullRequest, error) {
+	req := new(SearchFullRequest)
+	var perrs rest.ParamErrors
+	if ok, err := perrs.ReadParam(r, searchFullQueryModeParam, rest.Primitive, &req.Query.Mode); err != nil {
+		return nil, err
+	} else if ok {
+		e := new(oas.Errors)
+		switch req.Query.Mode {
+		case "full":
+		default:
+			e.Add("", "must be one of full")
+		}
+		perrs.AddValidation("mode", "query", *e)
+	} else if !ok {
+		perrs.Add(searchFullQueryModeParam.Missing())
+	}
+	if err := perrs.Err(); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// writeSearchFullResponse sends a response of the operation searchFull (GET /search).
+func writeSearchFullResponse(w http.ResponseWriter, resp SearchFullResponse) error {
+	switch resp.(type) {
+	case *SearchFull200Response:
+		w.WriteHeader(200)
+		return nil
+	}
+	return fmt.Errorf("unknown response type %T", resp)
+}

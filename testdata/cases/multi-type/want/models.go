@@ -15,26 +15,25 @@ type Holder struct {
 	Ids   oas.Nullable[[]string] `json:"ids,omitzero"`
 	Value *HolderValue           `json:"value"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var holderObject = oas.NewObject([]string{"count", "ids", "value"}, []int{2}, false)
+var holderObject = oas.NewObject([]string{"count", "ids", "value"}, []int{2}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Holder) UnmarshalJSON(data []byte) error {
 	type plain Holder
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = holderObject.Scan(data)
+	v.scan = holderObject.Scan(data)
 	return nil
 }
 
 // HolderValue is generated from the schema at
 // /components/schemas/Holder/properties/value.
-// It holds one of its variants (anyOf); set exactly one field. With none set
-// it encodes as null.
+// It holds one of its variants (a list of types); set exactly one field. With
+// none set it encodes as null.
 type HolderValue struct {
 	String2 *string
 	Array   *[]int64
@@ -51,7 +50,9 @@ func (u HolderValue) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the first variant that matches it. When none
+// matches, it keeps the first variant that data decodes into, so that Validate
+// reports why.
 func (u *HolderValue) UnmarshalJSON(data []byte) error {
 	*u = HolderValue{}
 	kind := oas.Kind(data)
@@ -96,12 +97,14 @@ func (u *HolderValue) UnmarshalJSON(data []byte) error {
 
 // NullableObject is generated from the schema at
 // /components/schemas/NullableObject.
+// The schema also accepts null, which a nil *NullableObject or a null
+// oas.Nullable[NullableObject] represents.
 type NullableObject struct {
 	A *string `json:"a,omitempty"`
 }
 
 // Scalar is generated from the schema at /components/schemas/Scalar.
-// It holds one of its variants (anyOf); set exactly one field.
+// It holds one of its variants (a list of types); set exactly one field.
 type Scalar struct {
 	String2 *string
 	Integer *int64
@@ -121,7 +124,9 @@ func (u Scalar) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the first variant that matches it. When none
+// matches, it keeps the first variant that data decodes into, so that Validate
+// reports why.
 func (u *Scalar) UnmarshalJSON(data []byte) error {
 	*u = Scalar{}
 	kind := oas.Kind(data)
@@ -179,8 +184,8 @@ func (u *Scalar) UnmarshalJSON(data []byte) error {
 }
 
 // StringOrList: A string, a list of strings, or null.
-// It holds one of its variants (anyOf); set exactly one field. With none set
-// it encodes as null.
+// It holds one of its variants (a list of types); set exactly one field. With
+// none set it encodes as null.
 type StringOrList struct {
 	String2 *string
 	Array   *[]string
@@ -197,7 +202,9 @@ func (u StringOrList) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the first variant that matches it. When none
+// matches, it keeps the first variant that data decodes into, so that Validate
+// reports why.
 func (u *StringOrList) UnmarshalJSON(data []byte) error {
 	*u = StringOrList{}
 	kind := oas.Kind(data)

@@ -14,9 +14,7 @@ func (v *Holder) Validate() error {
 }
 
 func (v *Holder) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		holderObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	holderObject.Check(ptr, v.scan, e)
 	if v.Value != nil {
 		(*v.Value).validate(oas.Join(ptr, "value"), e)
 	}

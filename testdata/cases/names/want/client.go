@@ -2,3 +2,145 @@
 // Source: openapi.yaml
 
 package names
+
+import (
+	"context"
+	"fmt"
+	params "github.com/whgen/whgen/params"
+	rest "github.com/whgen/whgen/rest"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// Client calls the spec's operations over HTTP. Each method sends the typed
+// request and returns the declared response that matches the status code;
+// a status the operation does not declare returns *rest.UnexpectedStatusError.
+type Client struct {
+	// BaseURL is the server's URL, such as "https://api.example.com/v1".
+	BaseURL string
+	// HTTPClient sends the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// RequestEditors run on every request before it is sent, such as to add
+	// credentials.
+	RequestEditors []rest.RequestEditor
+}
+
+// ClientOption configures NewClient.
+type ClientOption func(*Client)
+
+// WithHTTPClient sends requests with hc.
+func WithHTTPClient(hc *http.Client) ClientOption {
+	return func(c *Client) {
+		c.HTTPClient = hc
+	}
+}
+
+// WithRequestEditor adds an editor that runs on every request.
+func WithRequestEditor(edit rest.RequestEditor) ClientOption {
+	return func(c *Client) {
+		c.RequestEditors = append(c.RequestEditors, edit)
+	}
+}
+
+// NewClient returns a client for the server at baseURL.
+func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("invalid base URL %q: want an absolute URL without query or fragment, such as https://api.example.com/v1", baseURL)
+	}
+	c := &Client{BaseURL: baseURL}
+	for _, opt := range opts {
+		opt(c)
+	}
+	return c, nil
+}
+
+// CreatePetOp calls the operation createPet (POST /pets).
+func (c *Client) CreatePetOp(ctx context.Context, req *CreatePetOpRequest, editors ...rest.RequestEditor) (CreatePetOpResponse, error) {
+	if req == nil {
+		req = new(CreatePetOpRequest)
+	}
+	var err error
+	path := make([]byte, 0, 21)
+	path = append(path, "/pets"...)
+	var query []byte
+	var payload []byte
+	var contentType string
+	if req.Body != nil && payload == nil {
+		if payload, err = rest.EncodeJSON(req.Body); err != nil {
+			return nil, err
+		}
+		contentType = "application/json"
+	}
+	hreq, err := rest.NewRequest("POST", c.BaseURL, string(path), query, payload, contentType)
+	if err != nil {
+		return nil, err
+	}
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode == 201:
+		out := &CreatePetOp201Response{}
+		out.Body = new(CreatePetResponse)
+		if err := rest.DecodeResponse(resp, data, out.Body); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	return nil, &rest.UnexpectedStatusError{
+		Body:       data,
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+}
+
+// GetPetsID calls the operation get /pets/{id} (GET /pets/{id}).
+func (c *Client) GetPetsID(ctx context.Context, req *GetPetsIDRequest, editors ...rest.RequestEditor) (GetPetsIDResponse, error) {
+	if req == nil {
+		req = new(GetPetsIDRequest)
+	}
+	var err error
+	path := make([]byte, 0, 26)
+	path = append(path, "/pets/"...)
+	if path, err = getPetsIDPathIDParam.AppendPrimitive(path, params.Format(req.Path.ID)); err != nil {
+		return nil, err
+	}
+	var query []byte
+	if req.Query.Type != nil {
+		if query, err = getPetsIDQueryTypeParam.AppendPrimitive(query, params.Format(req.Query.Type)); err != nil {
+			return nil, err
+		}
+	}
+	hreq, err := rest.NewRequest("GET", c.BaseURL, string(path), query, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	{
+		var value []byte
+		if req.Header.Type != nil {
+			if value, err = getPetsIDHeaderTypeParam.AppendPrimitive(value, params.Format(req.Header.Type)); err != nil {
+				return nil, err
+			}
+		}
+		if value != nil {
+			hreq.Header.Set("Type", string(value))
+		}
+	}
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode == 200:
+		out := &GetPetsID200Response{}
+		return out, nil
+	}
+	return nil, &rest.UnexpectedStatusError{
+		Body:       data,
+		Header:     resp.Header,
+		StatusCode: resp.StatusCode,
+	}
+}

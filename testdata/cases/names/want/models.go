@@ -35,19 +35,18 @@ type Func struct {
 	// AdditionalProperties holds the properties that the schema does not list.
 	AdditionalProperties map[string]any `json:"-"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var func_Object = oas.NewObject([]string{"2fa", "Validate", "a b", "map", "range", "validate"}, []int{}, false)
+var func_Object = oas.NewObject([]string{"2fa", "Validate", "a b", "map", "range", "validate"}, []int{}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Func) UnmarshalJSON(data []byte) error {
 	type plain Func
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = func_Object.Scan(data)
+	v.scan = func_Object.Scan(data)
 	extra, err := oas.Additional[any](data, func_Object)
 	if err != nil {
 		return err

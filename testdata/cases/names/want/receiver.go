@@ -2,3 +2,151 @@
 // Source: openapi.yaml
 
 package names
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"github.com/whgen/whgen/webhook"
+	"net/http"
+)
+
+// WebhookHandler handles the webhooks of the spec. The receiver that
+// NewReceiver returns calls one method per delivery, after it verified the
+// signature, rejected replays and duplicates, and decoded and validated the
+// payload. The context carries the webhook's *middleware.Operation and the
+// delivery. A nil error responds 204. Any other error responds 500, so the
+// sender retries the delivery. Methods must therefore be idempotent.
+//
+// Embed UnimplementedWebhookHandler in implementations, so that webhooks
+// added to the spec later do not break the build.
+type WebhookHandler interface {
+	// HandleUserCreated handles the webhook "user-created".
+	//
+	// Senders post its deliveries to the path /user-created.
+	HandleUserCreated(ctx context.Context, d *webhook.Delivery) error
+
+	// HandleUserCreatedOp handles the webhook "user.created".
+	//
+	// Senders post its deliveries to the path /user.created.
+	HandleUserCreatedOp(ctx context.Context, event *UserName3, d *webhook.Delivery) error
+
+	// HandleUserCreatedV2 handles the webhook "user.created.v2".
+	//
+	// Senders post its deliveries to the path /user.created.v2.
+	HandleUserCreatedV2(ctx context.Context, d *webhook.Delivery) error
+}
+
+// UnimplementedWebhookHandler implements WebhookHandler with methods that
+// return an error wrapping webhook.ErrUnknownEvent. The receiver treats such
+// a delivery as an unknown event: it calls the fallback (see
+// webhook.WithFallback), or responds 202 without one.
+type UnimplementedWebhookHandler struct{}
+
+// HandleUserCreated returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleUserCreated(context.Context, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleUserCreated is not implemented", webhook.ErrUnknownEvent)
+}
+
+// HandleUserCreatedOp returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleUserCreatedOp(context.Context, *UserName3, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleUserCreatedOp is not implemented", webhook.ErrUnknownEvent)
+}
+
+// HandleUserCreatedV2 returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleUserCreatedV2(context.Context, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleUserCreatedV2 is not implemented", webhook.ErrUnknownEvent)
+}
+
+var _ WebhookHandler = UnimplementedWebhookHandler{}
+
+// NewReceiver returns the http.Handler that receives the spec's webhooks and
+// calls h. v verifies the signatures of the standard-webhooks scheme (see
+// NewWebhookVerifier), and opts set the replay store, the body limit, the
+// fallback for unknown events, error handling and authentication (see
+// webhook.RouterOption).
+//
+// Each webhook has its own path, "/" followed by its name, which the
+// handler methods list. Mount the receiver under a prefix with
+// http.StripPrefix, so that it sees these paths.
+// A verified delivery that matches no webhook goes to the fallback, or gets
+// 202 without one.
+func NewReceiver(h WebhookHandler, v webhook.Verifier, opts ...webhook.RouterOption) (*webhook.Router, error) {
+	if h == nil {
+		return nil, errors.New("new receiver: missing WebhookHandler")
+	}
+	x := webhookDispatch{h: h}
+	routes := webhook.Routes{
+		Scheme: WebhookSignatureScheme,
+		Webhooks: []webhook.Route{
+			{Operation: UserCreatedOperation, Dispatch: x.dispatchUserCreated},
+			{Operation: UserCreatedOpOperation, Dispatch: x.dispatchUserCreatedOp},
+			{Operation: UserCreatedV2Operation, Dispatch: x.dispatchUserCreatedV2},
+		},
+		Groups: []webhook.RouteGroup{
+			{Operation: UserCreatedOperation},
+			{Operation: UserCreatedOpOperation},
+			{Operation: UserCreatedV2Operation},
+		},
+		Request: routeWebhookRequest,
+		Payload: routeWebhookPayload,
+	}
+	return webhook.NewRouter(routes, v, opts...)
+}
+
+// WebhookSignatureScheme names the signature scheme of the spec's webhooks, the
+// scheme of the verifier that NewReceiver takes.
+const WebhookSignatureScheme = "standard-webhooks"
+
+// NewWebhookVerifier returns a verifier of WebhookSignatureScheme that accepts
+// signatures under any of keys, as webhook.NewVerifier describes them.
+func NewWebhookVerifier(keys ...string) (webhook.Verifier, error) {
+	return webhook.NewVerifier(WebhookSignatureScheme, keys...)
+}
+
+// routeWebhookRequest returns the index of the route group of r's path, or -1.
+func routeWebhookRequest(r *http.Request) int {
+	switch r.URL.Path {
+	case "/user-created":
+		return 0
+	case "/user.created":
+		return 1
+	case "/user.created.v2":
+		return 2
+	}
+	return -1
+}
+
+// routeWebhookPayload returns the index in the receiver's webhooks of the
+// webhook that a delivery of route group g is for, or -1 when none is.
+func routeWebhookPayload(g int, _ []byte) (int, error) {
+	return g, nil
+}
+
+// webhookDispatch binds the webhooks' dispatch functions to a WebhookHandler.
+type webhookDispatch struct {
+	h WebhookHandler
+}
+
+// dispatchUserCreated handles a delivery of the webhook "user-created".
+func (x webhookDispatch) dispatchUserCreated(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	return x.h.HandleUserCreated(ctx, d)
+}
+
+// dispatchUserCreatedOp handles a delivery of the webhook "user.created".
+func (x webhookDispatch) dispatchUserCreatedOp(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	if len(body) == 0 {
+		return x.h.HandleUserCreatedOp(ctx, nil, d)
+	}
+	event := new(UserName3)
+	if err := json.Unmarshal(body, event); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "user.created", webhook.ErrMalformedPayload, err)
+	}
+	return x.h.HandleUserCreatedOp(ctx, event, d)
+}
+
+// dispatchUserCreatedV2 handles a delivery of the webhook "user.created.v2".
+func (x webhookDispatch) dispatchUserCreatedV2(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	return x.h.HandleUserCreatedV2(ctx, d)
+}

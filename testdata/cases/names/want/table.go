@@ -37,7 +37,7 @@ var GetPetsIDOperation = &middleware.Operation{
 var UserCreatedOperation = &middleware.Operation{
 	ID:      "user-created",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/user-created",
 	Webhook: true,
 	Name:    "user-created",
 }
@@ -46,7 +46,7 @@ var UserCreatedOperation = &middleware.Operation{
 var UserCreatedOpOperation = &middleware.Operation{
 	ID:      "user.created",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/user.created",
 	Webhook: true,
 	Name:    "user.created",
 }
@@ -55,7 +55,7 @@ var UserCreatedOpOperation = &middleware.Operation{
 var UserCreatedV2Operation = &middleware.Operation{
 	ID:      "user.created.v2",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/user.created.v2",
 	Webhook: true,
 	Name:    "user.created.v2",
 }

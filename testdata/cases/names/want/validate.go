@@ -44,9 +44,7 @@ func (v *Func) Validate() error {
 }
 
 func (v *Func) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		func_Object.Check(ptr, v.missing, v.unknown, e)
-	}
+	func_Object.Check(ptr, v.scan, e)
 }
 
 // Validate checks v against the constraints of its schema and returns

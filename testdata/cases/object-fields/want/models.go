@@ -29,19 +29,18 @@ type Account struct {
 	Scores []*int64 `json:"scores,omitzero"`
 	Tags   []string `json:"tags"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var accountObject = oas.NewObject([]string{"address", "email", "extra", "id", "manager", "name", "nickname", "notes", "phone", "scores", "tags"}, []int{3, 4, 5, 6, 10}, false)
+var accountObject = oas.NewObject([]string{"address", "email", "extra", "id", "manager", "name", "nickname", "notes", "phone", "scores", "tags"}, []int{3, 4, 5, 6, 10}, []int{3, 5, 10}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Account) UnmarshalJSON(data []byte) error {
 	type plain Account
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = accountObject.Scan(data)
+	v.scan = accountObject.Scan(data)
 	return nil
 }
 
@@ -61,18 +60,17 @@ type Legacy struct {
 type Person struct {
 	Name string `json:"name"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var personObject = oas.NewObject([]string{"name"}, []int{0}, false)
+var personObject = oas.NewObject([]string{"name"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Person) UnmarshalJSON(data []byte) error {
 	type plain Person
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = personObject.Scan(data)
+	v.scan = personObject.Scan(data)
 	return nil
 }

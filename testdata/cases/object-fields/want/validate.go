@@ -14,9 +14,7 @@ func (v *Account) Validate() error {
 }
 
 func (v *Account) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		accountObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	accountObject.Check(ptr, v.scan, e)
 	if v.Manager != nil {
 		(*v.Manager).validate(oas.Join(ptr, "manager"), e)
 	}
@@ -57,7 +55,5 @@ func (v *Person) Validate() error {
 }
 
 func (v *Person) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		personObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	personObject.Check(ptr, v.scan, e)
 }

@@ -15,19 +15,18 @@ type Cat struct {
 	Name    string `json:"name"`
 	PetType string `json:"petType"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var catObject = oas.NewObject([]string{"indoor", "name", "petType"}, []int{1, 2}, false)
+var catObject = oas.NewObject([]string{"indoor", "name", "petType"}, []int{1, 2}, []int{1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Cat) UnmarshalJSON(data []byte) error {
 	type plain Cat
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = catObject.Scan(data)
+	v.scan = catObject.Scan(data)
 	return nil
 }
 
@@ -36,19 +35,18 @@ type Circle struct {
 	Radius float64 `json:"radius"`
 	Shape  string  `json:"shape"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var circleObject = oas.NewObject([]string{"radius", "shape"}, []int{0, 1}, false)
+var circleObject = oas.NewObject([]string{"radius", "shape"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Circle) UnmarshalJSON(data []byte) error {
 	type plain Circle
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = circleObject.Scan(data)
+	v.scan = circleObject.Scan(data)
 	return nil
 }
 
@@ -58,19 +56,18 @@ type Dog struct {
 	Name    string  `json:"name"`
 	PetType string  `json:"petType"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var dogObject = oas.NewObject([]string{"breed", "name", "petType"}, []int{1, 2}, false)
+var dogObject = oas.NewObject([]string{"breed", "name", "petType"}, []int{1, 2}, []int{1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Dog) UnmarshalJSON(data []byte) error {
 	type plain Dog
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = dogObject.Scan(data)
+	v.scan = dogObject.Scan(data)
 	return nil
 }
 
@@ -92,7 +89,10 @@ func (u IDOrName) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the first variant that matches it. It does
+// not check that no later variant matches too, which oneOf forbids. When none
+// matches, it keeps the first variant that data decodes into, so that Validate
+// reports why.
 func (u *IDOrName) UnmarshalJSON(data []byte) error {
 	*u = IDOrName{}
 	kind := oas.Kind(data)
@@ -136,6 +136,8 @@ func (u *IDOrName) UnmarshalJSON(data []byte) error {
 }
 
 // MaybeCat: oneOf with null.
+// The schema also accepts null, which a nil *MaybeCat or a null
+// oas.Nullable[MaybeCat] represents.
 type MaybeCat = Cat
 
 // Notice: oneOf without a discriminator whose objects each fix "kind" to a
@@ -157,7 +159,10 @@ func (u Notice) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the variant that its "kind" member names or
+// else into the first variant that matches it. It does not check that no later
+// variant matches too, which oneOf forbids. When none matches, it keeps the
+// first variant that data decodes into, so that Validate reports why.
 func (u *Notice) UnmarshalJSON(data []byte) error {
 	*u = Notice{}
 	kind := oas.Kind(data)
@@ -215,19 +220,18 @@ type NoticeEmailNotice struct {
 	Address string `json:"address"`
 	Kind    string `json:"kind"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var noticeEmailNoticeObject = oas.NewObject([]string{"address", "kind"}, []int{0, 1}, false)
+var noticeEmailNoticeObject = oas.NewObject([]string{"address", "kind"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *NoticeEmailNotice) UnmarshalJSON(data []byte) error {
 	type plain NoticeEmailNotice
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = noticeEmailNoticeObject.Scan(data)
+	v.scan = noticeEmailNoticeObject.Scan(data)
 	return nil
 }
 
@@ -236,19 +240,18 @@ type NoticeSmsNotice struct {
 	Kind   string `json:"kind"`
 	Number string `json:"number"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var noticeSmsNoticeObject = oas.NewObject([]string{"kind", "number"}, []int{0, 1}, false)
+var noticeSmsNoticeObject = oas.NewObject([]string{"kind", "number"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *NoticeSmsNotice) UnmarshalJSON(data []byte) error {
 	type plain NoticeSmsNotice
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = noticeSmsNoticeObject.Scan(data)
+	v.scan = noticeSmsNoticeObject.Scan(data)
 	return nil
 }
 
@@ -270,7 +273,10 @@ func (u Pet) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the variant that its "petType" member names
+// or else into the first variant that matches it. It does not check that no
+// later variant matches too, which oneOf forbids. When none matches, it keeps
+// the first variant that data decodes into, so that Validate reports why.
 func (u *Pet) UnmarshalJSON(data []byte) error {
 	*u = Pet{}
 	kind := oas.Kind(data)
@@ -342,7 +348,10 @@ func (u Shape) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the variant that its "shape" member names or
+// else into the first variant that matches it. It does not check that no later
+// variant matches too, which oneOf forbids. When none matches, it keeps the
+// first variant that data decodes into, so that Validate reports why.
 func (u *Shape) UnmarshalJSON(data []byte) error {
 	*u = Shape{}
 	kind := oas.Kind(data)
@@ -400,18 +409,17 @@ type Square struct {
 	Shape string  `json:"shape"`
 	Side  float64 `json:"side"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var squareObject = oas.NewObject([]string{"shape", "side"}, []int{0, 1}, false)
+var squareObject = oas.NewObject([]string{"shape", "side"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Square) UnmarshalJSON(data []byte) error {
 	type plain Square
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = squareObject.Scan(data)
+	v.scan = squareObject.Scan(data)
 	return nil
 }

@@ -14,9 +14,7 @@ func (v *Cat) Validate() error {
 }
 
 func (v *Cat) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		catObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	catObject.Check(ptr, v.scan, e)
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -28,9 +26,7 @@ func (v *Circle) Validate() error {
 }
 
 func (v *Circle) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		circleObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	circleObject.Check(ptr, v.scan, e)
 	if v.Radius <= 0.0 {
 		e.Add(oas.Join(ptr, "radius"), "must be greater than 0")
 	}
@@ -45,9 +41,7 @@ func (v *Dog) Validate() error {
 }
 
 func (v *Dog) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		dogObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	dogObject.Check(ptr, v.scan, e)
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -109,9 +103,7 @@ func (v *NoticeEmailNotice) Validate() error {
 }
 
 func (v *NoticeEmailNotice) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		noticeEmailNoticeObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	noticeEmailNoticeObject.Check(ptr, v.scan, e)
 	if !oas.CheckFormat("email", v.Address) {
 		e.Add(oas.Join(ptr, "address"), "must be a valid email")
 	}
@@ -129,9 +121,7 @@ func (v *NoticeSmsNotice) Validate() error {
 }
 
 func (v *NoticeSmsNotice) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		noticeSmsNoticeObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	noticeSmsNoticeObject.Check(ptr, v.scan, e)
 	if v.Kind != "sms" {
 		e.Add(oas.Join(ptr, "kind"), "must be \"sms\"")
 	}
@@ -198,9 +188,7 @@ func (v *Square) Validate() error {
 }
 
 func (v *Square) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		squareObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	squareObject.Check(ptr, v.scan, e)
 	if v.Side <= 0.0 {
 		e.Add(oas.Join(ptr, "side"), "must be greater than 0")
 	}

@@ -19,18 +19,17 @@ type User struct {
 	// Write-only: clients send it, servers do not return it.
 	Password string `json:"password"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var userObject = oas.NewObject([]string{"createdAt", "id", "name", "password"}, []int{1, 2, 3}, false)
+var userObject = oas.NewObject([]string{"createdAt", "id", "name", "password"}, []int{1, 2, 3}, []int{1, 2, 3}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *User) UnmarshalJSON(data []byte) error {
 	type plain User
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = userObject.Scan(data)
+	v.scan = userObject.Scan(data)
 	return nil
 }

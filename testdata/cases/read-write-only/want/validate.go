@@ -14,9 +14,7 @@ func (v *User) Validate() error {
 }
 
 func (v *User) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		userObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	userObject.Check(ptr, v.scan, e)
 	{
 		n := oas.Length(v.Password)
 		if n < 8 {

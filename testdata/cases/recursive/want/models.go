@@ -16,19 +16,18 @@ type Chain struct {
 	// pointer.
 	Next *Chain `json:"next"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var chainObject = oas.NewObject([]string{"next"}, []int{0}, false)
+var chainObject = oas.NewObject([]string{"next"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Chain) UnmarshalJSON(data []byte) error {
 	type plain Chain
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = chainObject.Scan(data)
+	v.scan = chainObject.Scan(data)
 	return nil
 }
 
@@ -36,19 +35,18 @@ func (v *Chain) UnmarshalJSON(data []byte) error {
 type Employee struct {
 	Team Team `json:"team"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var employeeObject = oas.NewObject([]string{"team"}, []int{0}, false)
+var employeeObject = oas.NewObject([]string{"team"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Employee) UnmarshalJSON(data []byte) error {
 	type plain Employee
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = employeeObject.Scan(data)
+	v.scan = employeeObject.Scan(data)
 	return nil
 }
 
@@ -70,7 +68,10 @@ func (u Expr) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-// UnmarshalJSON decodes data into the variant it matches.
+// UnmarshalJSON decodes data into the first variant that matches it. It does
+// not check that no later variant matches too, which oneOf forbids. When none
+// matches, it keeps the first variant that data decodes into, so that Validate
+// reports why.
 func (u *Expr) UnmarshalJSON(data []byte) error {
 	*u = Expr{}
 	kind := oas.Kind(data)
@@ -120,19 +121,18 @@ type Node struct {
 	// A tree that contains itself through a list and an optional parent.
 	Parent *Node `json:"parent,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var nodeObject = oas.NewObject([]string{"children", "name", "parent"}, []int{1}, false)
+var nodeObject = oas.NewObject([]string{"children", "name", "parent"}, []int{1}, []int{1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Node) UnmarshalJSON(data []byte) error {
 	type plain Node
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = nodeObject.Scan(data)
+	v.scan = nodeObject.Scan(data)
 	return nil
 }
 
@@ -143,19 +143,18 @@ type Sum struct {
 	// A recursive union.
 	Right Expr `json:"right"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var sumObject = oas.NewObject([]string{"left", "right"}, []int{0, 1}, false)
+var sumObject = oas.NewObject([]string{"left", "right"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Sum) UnmarshalJSON(data []byte) error {
 	type plain Sum
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = sumObject.Scan(data)
+	v.scan = sumObject.Scan(data)
 	return nil
 }
 
@@ -165,18 +164,17 @@ type Team struct {
 	Lead    *Employee           `json:"lead"`
 	Members map[string]Employee `json:"members,omitzero"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var teamObject = oas.NewObject([]string{"lead", "members"}, []int{0}, false)
+var teamObject = oas.NewObject([]string{"lead", "members"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Team) UnmarshalJSON(data []byte) error {
 	type plain Team
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = teamObject.Scan(data)
+	v.scan = teamObject.Scan(data)
 	return nil
 }

@@ -14,9 +14,7 @@ func (v *Chain) Validate() error {
 }
 
 func (v *Chain) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		chainObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	chainObject.Check(ptr, v.scan, e)
 	if v.Next != nil {
 		(*v.Next).validate(oas.Join(ptr, "next"), e)
 	}
@@ -31,9 +29,7 @@ func (v *Employee) Validate() error {
 }
 
 func (v *Employee) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		employeeObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	employeeObject.Check(ptr, v.scan, e)
 	v.Team.validate(oas.Join(ptr, "team"), e)
 }
 
@@ -71,9 +67,7 @@ func (v *Node) Validate() error {
 }
 
 func (v *Node) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		nodeObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	nodeObject.Check(ptr, v.scan, e)
 	if v.Children != nil {
 		for i0 := range v.Children {
 			v.Children[i0].validate(oas.Index(oas.Join(ptr, "children"), i0), e)
@@ -93,9 +87,7 @@ func (v *Sum) Validate() error {
 }
 
 func (v *Sum) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		sumObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	sumObject.Check(ptr, v.scan, e)
 	v.Left.validate(oas.Join(ptr, "left"), e)
 	v.Right.validate(oas.Join(ptr, "right"), e)
 }
@@ -109,14 +101,13 @@ func (v *Team) Validate() error {
 }
 
 func (v *Team) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		teamObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	teamObject.Check(ptr, v.scan, e)
 	if v.Lead != nil {
 		(*v.Lead).validate(oas.Join(ptr, "lead"), e)
 	}
 	if v.Members != nil {
-		for k0, v0 := range v.Members {
+		for _, k0 := range oas.SortedKeys(v.Members) {
+			v0 := v.Members[k0]
 			v0.validate(oas.Join(oas.Join(ptr, "members"), k0), e)
 		}
 	}

@@ -13,18 +13,17 @@ type Invoice struct {
 	Amount int64  `json:"amount"`
 	ID     string `json:"id"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var invoiceObject = oas.NewObject([]string{"amount", "id"}, []int{0, 1}, false)
+var invoiceObject = oas.NewObject([]string{"amount", "id"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Invoice) UnmarshalJSON(data []byte) error {
 	type plain Invoice
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = invoiceObject.Scan(data)
+	v.scan = invoiceObject.Scan(data)
 	return nil
 }

@@ -2,3 +2,148 @@
 // Source: openapi.yaml
 
 package webhooks31
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"github.com/whgen/whgen/oas"
+	"github.com/whgen/whgen/webhook"
+	"net/http"
+)
+
+// WebhookHandler handles the webhooks of the spec. The receiver that
+// NewReceiver returns calls one method per delivery, after it verified the
+// signature, rejected replays and duplicates, and decoded and validated the
+// payload. The context carries the webhook's *middleware.Operation and the
+// delivery. A nil error responds 204. Any other error responds 500, so the
+// sender retries the delivery. Methods must therefore be idempotent.
+//
+// Embed UnimplementedWebhookHandler in implementations, so that webhooks
+// added to the spec later do not break the build.
+type WebhookHandler interface {
+	// HandleInvoiceCreated handles the webhook "invoice.created". An invoice was
+	// created.
+	//
+	// Senders post its deliveries to the path /invoice.created.
+	HandleInvoiceCreated(ctx context.Context, event *Invoice, d *webhook.Delivery) error
+
+	// HandleInvoiceVoided handles the webhook "invoice.voided".
+	//
+	// Senders post its deliveries to the path /invoice.voided.
+	HandleInvoiceVoided(ctx context.Context, event *Invoice, d *webhook.Delivery) error
+}
+
+// UnimplementedWebhookHandler implements WebhookHandler with methods that
+// return an error wrapping webhook.ErrUnknownEvent. The receiver treats such
+// a delivery as an unknown event: it calls the fallback (see
+// webhook.WithFallback), or responds 202 without one.
+type UnimplementedWebhookHandler struct{}
+
+// HandleInvoiceCreated returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleInvoiceCreated(context.Context, *Invoice, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleInvoiceCreated is not implemented", webhook.ErrUnknownEvent)
+}
+
+// HandleInvoiceVoided returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleInvoiceVoided(context.Context, *Invoice, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleInvoiceVoided is not implemented", webhook.ErrUnknownEvent)
+}
+
+var _ WebhookHandler = UnimplementedWebhookHandler{}
+
+// NewReceiver returns the http.Handler that receives the spec's webhooks and
+// calls h. v verifies the signatures of the standard-webhooks scheme (see
+// NewWebhookVerifier), and opts set the replay store, the body limit, the
+// fallback for unknown events, error handling and authentication (see
+// webhook.RouterOption).
+//
+// Each webhook has its own path, "/" followed by its name, which the
+// handler methods list. Mount the receiver under a prefix with
+// http.StripPrefix, so that it sees these paths.
+// A verified delivery that matches no webhook goes to the fallback, or gets
+// 202 without one.
+func NewReceiver(h WebhookHandler, v webhook.Verifier, opts ...webhook.RouterOption) (*webhook.Router, error) {
+	if h == nil {
+		return nil, errors.New("new receiver: missing WebhookHandler")
+	}
+	x := webhookDispatch{h: h}
+	routes := webhook.Routes{
+		Scheme: WebhookSignatureScheme,
+		Webhooks: []webhook.Route{
+			{Operation: InvoiceCreatedOperation, Dispatch: x.dispatchInvoiceCreated},
+			{Operation: InvoiceVoidedOperation, Dispatch: x.dispatchInvoiceVoided},
+		},
+		Groups: []webhook.RouteGroup{
+			{Operation: InvoiceCreatedOperation},
+			{Operation: InvoiceVoidedOperation},
+		},
+		Request: routeWebhookRequest,
+		Payload: routeWebhookPayload,
+	}
+	return webhook.NewRouter(routes, v, opts...)
+}
+
+// WebhookSignatureScheme names the signature scheme of the spec's webhooks, the
+// scheme of the verifier that NewReceiver takes.
+const WebhookSignatureScheme = "standard-webhooks"
+
+// NewWebhookVerifier returns a verifier of WebhookSignatureScheme that accepts
+// signatures under any of keys, as webhook.NewVerifier describes them.
+func NewWebhookVerifier(keys ...string) (webhook.Verifier, error) {
+	return webhook.NewVerifier(WebhookSignatureScheme, keys...)
+}
+
+// routeWebhookRequest returns the index of the route group of r's path, or -1.
+func routeWebhookRequest(r *http.Request) int {
+	switch r.URL.Path {
+	case "/invoice.created":
+		return 0
+	case "/invoice.voided":
+		return 1
+	}
+	return -1
+}
+
+// routeWebhookPayload returns the index in the receiver's webhooks of the
+// webhook that a delivery of route group g is for, or -1 when none is.
+func routeWebhookPayload(g int, _ []byte) (int, error) {
+	return g, nil
+}
+
+// webhookDispatch binds the webhooks' dispatch functions to a WebhookHandler.
+type webhookDispatch struct {
+	h WebhookHandler
+}
+
+// dispatchInvoiceCreated handles a delivery of the webhook "invoice.created".
+func (x webhookDispatch) dispatchInvoiceCreated(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	event := new(Invoice)
+	if err := json.Unmarshal(body, event); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "invoice.created", webhook.ErrMalformedPayload, err)
+	}
+	e := new(oas.Errors)
+	event.validate("", e)
+	if err := e.Err(); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "invoice.created", webhook.ErrInvalidPayload, err)
+	}
+	return x.h.HandleInvoiceCreated(ctx, event, d)
+}
+
+// dispatchInvoiceVoided handles a delivery of the webhook "invoice.voided".
+func (x webhookDispatch) dispatchInvoiceVoided(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	if len(body) == 0 {
+		return x.h.HandleInvoiceVoided(ctx, nil, d)
+	}
+	event := new(Invoice)
+	if err := json.Unmarshal(body, event); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "invoice.voided", webhook.ErrMalformedPayload, err)
+	}
+	e := new(oas.Errors)
+	event.validate("", e)
+	if err := e.Err(); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "invoice.voided", webhook.ErrInvalidPayload, err)
+	}
+	return x.h.HandleInvoiceVoided(ctx, event, d)
+}

@@ -19,7 +19,7 @@ var Webhooks = []*middleware.Operation{
 var InvoiceCreatedOperation = &middleware.Operation{
 	ID:      "invoiceCreated",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/invoice.created",
 	Webhook: true,
 	Name:    "invoice.created",
 }
@@ -28,7 +28,7 @@ var InvoiceCreatedOperation = &middleware.Operation{
 var InvoiceVoidedOperation = &middleware.Operation{
 	ID:      "invoiceVoided",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/invoice.voided",
 	Webhook: true,
 	Name:    "invoice.voided",
 }

@@ -14,9 +14,7 @@ func (v *Invoice) Validate() error {
 }
 
 func (v *Invoice) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		invoiceObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	invoiceObject.Check(ptr, v.scan, e)
 	if v.Amount <= 0 {
 		e.Add(oas.Join(ptr, "amount"), "must be greater than 0")
 	}

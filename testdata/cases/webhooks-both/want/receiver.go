@@ -2,3 +2,151 @@
 // Source: openapi.yaml
 
 package webhooksboth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"github.com/whgen/whgen/webhook"
+	"net/http"
+)
+
+// WebhookHandler handles the webhooks of the spec. The receiver that
+// NewReceiver returns calls one method per delivery, after it verified the
+// signature, rejected replays and duplicates, and decoded and validated the
+// payload. The context carries the webhook's *middleware.Operation and the
+// delivery. A nil error responds 204. Any other error responds 500, so the
+// sender retries the delivery. Methods must therefore be idempotent.
+//
+// Embed UnimplementedWebhookHandler in implementations, so that webhooks
+// added to the spec later do not break the build.
+type WebhookHandler interface {
+	// HandleOnlyExtension handles the webhook "only.extension".
+	//
+	// Senders post its deliveries to the path /only.extension.
+	HandleOnlyExtension(ctx context.Context, event *OnlyExtensionPayload, d *webhook.Delivery) error
+
+	// HandleOnlyWebhooks handles the webhook "only.webhooks".
+	//
+	// Senders post its deliveries to the path /only.webhooks.
+	HandleOnlyWebhooks(ctx context.Context, d *webhook.Delivery) error
+
+	// HandleSharedEvent handles the webhook "shared.event".
+	//
+	// Senders post its deliveries to the path /shared.event.
+	HandleSharedEvent(ctx context.Context, d *webhook.Delivery) error
+}
+
+// UnimplementedWebhookHandler implements WebhookHandler with methods that
+// return an error wrapping webhook.ErrUnknownEvent. The receiver treats such
+// a delivery as an unknown event: it calls the fallback (see
+// webhook.WithFallback), or responds 202 without one.
+type UnimplementedWebhookHandler struct{}
+
+// HandleOnlyExtension returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleOnlyExtension(context.Context, *OnlyExtensionPayload, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleOnlyExtension is not implemented", webhook.ErrUnknownEvent)
+}
+
+// HandleOnlyWebhooks returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleOnlyWebhooks(context.Context, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleOnlyWebhooks is not implemented", webhook.ErrUnknownEvent)
+}
+
+// HandleSharedEvent returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleSharedEvent(context.Context, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleSharedEvent is not implemented", webhook.ErrUnknownEvent)
+}
+
+var _ WebhookHandler = UnimplementedWebhookHandler{}
+
+// NewReceiver returns the http.Handler that receives the spec's webhooks and
+// calls h. v verifies the signatures of the standard-webhooks scheme (see
+// NewWebhookVerifier), and opts set the replay store, the body limit, the
+// fallback for unknown events, error handling and authentication (see
+// webhook.RouterOption).
+//
+// Each webhook has its own path, "/" followed by its name, which the
+// handler methods list. Mount the receiver under a prefix with
+// http.StripPrefix, so that it sees these paths.
+// A verified delivery that matches no webhook goes to the fallback, or gets
+// 202 without one.
+func NewReceiver(h WebhookHandler, v webhook.Verifier, opts ...webhook.RouterOption) (*webhook.Router, error) {
+	if h == nil {
+		return nil, errors.New("new receiver: missing WebhookHandler")
+	}
+	x := webhookDispatch{h: h}
+	routes := webhook.Routes{
+		Scheme: WebhookSignatureScheme,
+		Webhooks: []webhook.Route{
+			{Operation: OnlyExtensionOperation, Dispatch: x.dispatchOnlyExtension},
+			{Operation: OnlyWebhooksOperation, Dispatch: x.dispatchOnlyWebhooks},
+			{Operation: SharedEventOperation, Dispatch: x.dispatchSharedEvent},
+		},
+		Groups: []webhook.RouteGroup{
+			{Operation: OnlyExtensionOperation},
+			{Operation: OnlyWebhooksOperation},
+			{Operation: SharedEventOperation},
+		},
+		Request: routeWebhookRequest,
+		Payload: routeWebhookPayload,
+	}
+	return webhook.NewRouter(routes, v, opts...)
+}
+
+// WebhookSignatureScheme names the signature scheme of the spec's webhooks, the
+// scheme of the verifier that NewReceiver takes.
+const WebhookSignatureScheme = "standard-webhooks"
+
+// NewWebhookVerifier returns a verifier of WebhookSignatureScheme that accepts
+// signatures under any of keys, as webhook.NewVerifier describes them.
+func NewWebhookVerifier(keys ...string) (webhook.Verifier, error) {
+	return webhook.NewVerifier(WebhookSignatureScheme, keys...)
+}
+
+// routeWebhookRequest returns the index of the route group of r's path, or -1.
+func routeWebhookRequest(r *http.Request) int {
+	switch r.URL.Path {
+	case "/only.extension":
+		return 0
+	case "/only.webhooks":
+		return 1
+	case "/shared.event":
+		return 2
+	}
+	return -1
+}
+
+// routeWebhookPayload returns the index in the receiver's webhooks of the
+// webhook that a delivery of route group g is for, or -1 when none is.
+func routeWebhookPayload(g int, _ []byte) (int, error) {
+	return g, nil
+}
+
+// webhookDispatch binds the webhooks' dispatch functions to a WebhookHandler.
+type webhookDispatch struct {
+	h WebhookHandler
+}
+
+// dispatchOnlyExtension handles a delivery of the webhook "only.extension".
+func (x webhookDispatch) dispatchOnlyExtension(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	if len(body) == 0 {
+		return x.h.HandleOnlyExtension(ctx, nil, d)
+	}
+	event := new(OnlyExtensionPayload)
+	if err := json.Unmarshal(body, event); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "only.extension", webhook.ErrMalformedPayload, err)
+	}
+	return x.h.HandleOnlyExtension(ctx, event, d)
+}
+
+// dispatchOnlyWebhooks handles a delivery of the webhook "only.webhooks".
+func (x webhookDispatch) dispatchOnlyWebhooks(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	return x.h.HandleOnlyWebhooks(ctx, d)
+}
+
+// dispatchSharedEvent handles a delivery of the webhook "shared.event".
+func (x webhookDispatch) dispatchSharedEvent(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	return x.h.HandleSharedEvent(ctx, d)
+}

@@ -20,7 +20,7 @@ var Webhooks = []*middleware.Operation{
 var OnlyExtensionOperation = &middleware.Operation{
 	ID:      "only.extension",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/only.extension",
 	Webhook: true,
 	Name:    "only.extension",
 }
@@ -29,7 +29,7 @@ var OnlyExtensionOperation = &middleware.Operation{
 var OnlyWebhooksOperation = &middleware.Operation{
 	ID:      "only.webhooks",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/only.webhooks",
 	Webhook: true,
 	Name:    "only.webhooks",
 }
@@ -38,7 +38,7 @@ var OnlyWebhooksOperation = &middleware.Operation{
 var SharedEventOperation = &middleware.Operation{
 	ID:      "sharedFromWebhooks",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/shared.event",
 	Webhook: true,
 	Name:    "shared.event",
 }

@@ -14,19 +14,18 @@ type Order struct {
 	Note  oas.Nullable[string] `json:"note,omitzero"`
 	Total *float64             `json:"total,omitempty"`
 
-	missing []int
-	unknown string
+	scan oas.ScanResult
 }
 
-var orderObject = oas.NewObject([]string{"id", "note", "total"}, []int{0}, false)
+var orderObject = oas.NewObject([]string{"id", "note", "total"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent.
+// UnmarshalJSON decodes v and records which required properties were absent or null.
 func (v *Order) UnmarshalJSON(data []byte) error {
 	type plain Order
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
 		return err
 	}
-	v.missing, v.unknown = orderObject.Scan(data)
+	v.scan = orderObject.Scan(data)
 	return nil
 }
 

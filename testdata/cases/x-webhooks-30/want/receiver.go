@@ -2,3 +2,142 @@
 // Source: openapi.yaml
 
 package xwebhooks30
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"github.com/whgen/whgen/oas"
+	"github.com/whgen/whgen/webhook"
+	"net/http"
+)
+
+// WebhookHandler handles the webhooks of the spec. The receiver that
+// NewReceiver returns calls one method per delivery, after it verified the
+// signature, rejected replays and duplicates, and decoded and validated the
+// payload. The context carries the webhook's *middleware.Operation and the
+// delivery. A nil error responds 204. Any other error responds 500, so the
+// sender retries the delivery. Methods must therefore be idempotent.
+//
+// Embed UnimplementedWebhookHandler in implementations, so that webhooks
+// added to the spec later do not break the build.
+type WebhookHandler interface {
+	// HandleOrderPaid handles the webhook "order.paid".
+	//
+	// Senders post its deliveries to the path /order.paid.
+	HandleOrderPaid(ctx context.Context, event *Order, d *webhook.Delivery) error
+
+	// HandleOrderRefunded handles the webhook "order.refunded".
+	//
+	// Senders post its deliveries to the path /order.refunded.
+	HandleOrderRefunded(ctx context.Context, event *OrderRefundedPayload, d *webhook.Delivery) error
+}
+
+// UnimplementedWebhookHandler implements WebhookHandler with methods that
+// return an error wrapping webhook.ErrUnknownEvent. The receiver treats such
+// a delivery as an unknown event: it calls the fallback (see
+// webhook.WithFallback), or responds 202 without one.
+type UnimplementedWebhookHandler struct{}
+
+// HandleOrderPaid returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleOrderPaid(context.Context, *Order, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleOrderPaid is not implemented", webhook.ErrUnknownEvent)
+}
+
+// HandleOrderRefunded returns an error wrapping webhook.ErrUnknownEvent.
+func (UnimplementedWebhookHandler) HandleOrderRefunded(context.Context, *OrderRefundedPayload, *webhook.Delivery) error {
+	return fmt.Errorf("%w: HandleOrderRefunded is not implemented", webhook.ErrUnknownEvent)
+}
+
+var _ WebhookHandler = UnimplementedWebhookHandler{}
+
+// NewReceiver returns the http.Handler that receives the spec's webhooks and
+// calls h. v verifies the signatures of the standard-webhooks scheme (see
+// NewWebhookVerifier), and opts set the replay store, the body limit, the
+// fallback for unknown events, error handling and authentication (see
+// webhook.RouterOption).
+//
+// Each webhook has its own path, "/" followed by its name, which the
+// handler methods list. Mount the receiver under a prefix with
+// http.StripPrefix, so that it sees these paths.
+// A verified delivery that matches no webhook goes to the fallback, or gets
+// 202 without one.
+func NewReceiver(h WebhookHandler, v webhook.Verifier, opts ...webhook.RouterOption) (*webhook.Router, error) {
+	if h == nil {
+		return nil, errors.New("new receiver: missing WebhookHandler")
+	}
+	x := webhookDispatch{h: h}
+	routes := webhook.Routes{
+		Scheme: WebhookSignatureScheme,
+		Webhooks: []webhook.Route{
+			{Operation: OrderPaidOperation, Dispatch: x.dispatchOrderPaid},
+			{Operation: OrderRefundedOperation, Dispatch: x.dispatchOrderRefunded},
+		},
+		Groups: []webhook.RouteGroup{
+			{Operation: OrderPaidOperation},
+			{Operation: OrderRefundedOperation},
+		},
+		Request: routeWebhookRequest,
+		Payload: routeWebhookPayload,
+	}
+	return webhook.NewRouter(routes, v, opts...)
+}
+
+// WebhookSignatureScheme names the signature scheme of the spec's webhooks, the
+// scheme of the verifier that NewReceiver takes.
+const WebhookSignatureScheme = "standard-webhooks"
+
+// NewWebhookVerifier returns a verifier of WebhookSignatureScheme that accepts
+// signatures under any of keys, as webhook.NewVerifier describes them.
+func NewWebhookVerifier(keys ...string) (webhook.Verifier, error) {
+	return webhook.NewVerifier(WebhookSignatureScheme, keys...)
+}
+
+// routeWebhookRequest returns the index of the route group of r's path, or -1.
+func routeWebhookRequest(r *http.Request) int {
+	switch r.URL.Path {
+	case "/order.paid":
+		return 0
+	case "/order.refunded":
+		return 1
+	}
+	return -1
+}
+
+// routeWebhookPayload returns the index in the receiver's webhooks of the
+// webhook that a delivery of route group g is for, or -1 when none is.
+func routeWebhookPayload(g int, _ []byte) (int, error) {
+	return g, nil
+}
+
+// webhookDispatch binds the webhooks' dispatch functions to a WebhookHandler.
+type webhookDispatch struct {
+	h WebhookHandler
+}
+
+// dispatchOrderPaid handles a delivery of the webhook "order.paid".
+func (x webhookDispatch) dispatchOrderPaid(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	event := new(Order)
+	if err := json.Unmarshal(body, event); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "order.paid", webhook.ErrMalformedPayload, err)
+	}
+	e := new(oas.Errors)
+	event.validate("", e)
+	if err := e.Err(); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "order.paid", webhook.ErrInvalidPayload, err)
+	}
+	return x.h.HandleOrderPaid(ctx, event, d)
+}
+
+// dispatchOrderRefunded handles a delivery of the webhook "order.refunded".
+func (x webhookDispatch) dispatchOrderRefunded(ctx context.Context, d *webhook.Delivery, body []byte) error {
+	if len(body) == 0 {
+		return x.h.HandleOrderRefunded(ctx, nil, d)
+	}
+	event := new(OrderRefundedPayload)
+	if err := json.Unmarshal(body, event); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "order.refunded", webhook.ErrMalformedPayload, err)
+	}
+	return x.h.HandleOrderRefunded(ctx, event, d)
+}

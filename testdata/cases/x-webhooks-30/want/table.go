@@ -19,7 +19,7 @@ var Webhooks = []*middleware.Operation{
 var OrderPaidOperation = &middleware.Operation{
 	ID:      "orderPaid",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/order.paid",
 	Webhook: true,
 	Name:    "order.paid",
 }
@@ -28,7 +28,7 @@ var OrderPaidOperation = &middleware.Operation{
 var OrderRefundedOperation = &middleware.Operation{
 	ID:      "order.refunded",
 	Method:  "POST",
-	Path:    "",
+	Path:    "/order.refunded",
 	Webhook: true,
 	Name:    "order.refunded",
 }

@@ -14,9 +14,7 @@ func (v *Order) Validate() error {
 }
 
 func (v *Order) validate(ptr string, e *oas.Errors) {
-	if len(v.missing) > 0 || v.unknown != "" {
-		orderObject.Check(ptr, v.missing, v.unknown, e)
-	}
+	orderObject.Check(ptr, v.scan, e)
 	if v.Total != nil {
 		if (*v.Total) <= 0.0 {
 			e.Add(oas.Join(ptr, "total"), "must be greater than 0")

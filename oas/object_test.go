@@ -1,0 +1,74 @@
+package oas
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestObjectScan(t *testing.T) {
+	// Properties a and b are required, b and c must not be null.
+	o := NewObject([]string{"a", "b", "c"}, []int{0, 1}, []int{1, 2}, true)
+	tests := []struct {
+		name string
+		data string
+		want Errors
+	}{
+		{"all present", `{"a": 1, "b": 2, "c": 3}`, nil},
+		{"nullable null", `{"a": null, "b": 2}`, nil},
+		{"missing required", `{"b": 2}`, Errors{{"/a", "is required"}}},
+		{"null required", `{"a": 1, "b": null}`, Errors{{"/b", "must not be null"}}},
+		{"null with spaces", "{\"a\": 1, \"b\" :\n null\t}", Errors{{"/b", "must not be null"}}},
+		{"null optional", `{"a": 1, "b": 2, "c": null}`, Errors{{"/c", "must not be null"}}},
+		{"string null", `{"a": 1, "b": "null"}`, nil},
+		{"escaped name", `{"a": 1, "\u0062": null}`, Errors{{"/b", "must not be null"}}},
+		{
+			"null, missing and unknown", `{"c": null, "d": {}}`,
+			Errors{{"/c", "must not be null"}, {"/a", "is required"}, {"/b", "is required"}, {"/d", "is not allowed: the object is closed (additionalProperties is false)"}},
+		},
+		{"not an object", `null`, Errors{{"/a", "is required"}, {"/b", "is required"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got Errors
+			o.Check("", o.Scan([]byte(tt.data)), &got)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Check after Scan(%s) = %v, want %v", tt.data, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestObjectScanNoAllocations(t *testing.T) {
+	o := NewObject([]string{"id", "name", "tags"}, []int{0, 1}, []int{0, 1}, false)
+	data := []byte(`{"id": 7, "name": "Rex", "tags": ["a", "b"], "extra": {"x": null}}`)
+	allocs := testing.AllocsPerRun(100, func() {
+		if r := o.Scan(data); len(r.problems) > 0 || r.unknown != "" {
+			t.Fatalf("Scan(%s) found problems %v %q", data, r.problems, r.unknown)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Scan of a valid object allocated %v times, want 0", allocs)
+	}
+}
+
+func TestObjectDeclared(t *testing.T) {
+	o := NewObject([]string{"id", "wait"}, nil, nil, false)
+	var all *Object
+	tests := []struct {
+		o    *Object
+		data string
+		want int
+	}{
+		{o, `{"id": 1, "reviewers": ["ann"]}`, 1},
+		{o, `{"id": 1, "wait": 2}`, 2},
+		{o, `{}`, 0},
+		{o, `"id"`, 0},
+		{all, `{"id": 1, "reviewers": ["ann"]}`, 2},
+		{all, `[1, 2]`, 0},
+	}
+	for _, tt := range tests {
+		if got := tt.o.Declared([]byte(tt.data)); got != tt.want {
+			t.Errorf("Declared(%s) = %d, want %d", tt.data, got, tt.want)
+		}
+	}
+}
