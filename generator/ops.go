@@ -51,7 +51,8 @@ func build(spec *Spec, cfg Config) (*Model, error) {
 	sortDecls(m.Decls)
 	m.Diagnostics = spec.locate(m.Diagnostics)
 	if m.Diagnostics.HasErrors() {
-		return nil, &DiagnosticsError{Diagnostics: onlyErrors(m.Diagnostics)}
+		// The model comes back too, so that callers can inspect it.
+		return m, &DiagnosticsError{Diagnostics: onlyErrors(m.Diagnostics)}
 	}
 	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	rest "github.com/whgen/whgen/rest"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // Client calls the spec's operations over HTTP. Each method sends the typed
@@ -45,8 +46,8 @@ func WithRequestEditor(edit rest.RequestEditor) ClientOption {
 // NewClient returns a client for the server at baseURL.
 func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("invalid base URL %q: want an absolute URL such as https://api.example.com", baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("invalid base URL %q: want an absolute URL without query or fragment, such as https://api.example.com/v1", baseURL)
 	}
 	c := &Client{BaseURL: baseURL}
 	for _, opt := range opts {
@@ -57,6 +58,9 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 
 // ListPets calls the operation listPets (GET /pets). List pets, newest first.
 func (c *Client) ListPets(ctx context.Context, req *ListPetsRequest, editors ...rest.RequestEditor) (ListPetsResponse, error) {
+	if req == nil {
+		req = new(ListPetsRequest)
+	}
 	var err error
 	path := make([]byte, 0, 21)
 	path = append(path, "/pets"...)
@@ -96,7 +100,7 @@ func (c *Client) ListPets(ctx context.Context, req *ListPetsRequest, editors ...
 			hreq.Header.Set("X-Request-ID", string(value))
 		}
 	}
-	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, append(c.RequestEditors, editors...))
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +138,9 @@ func (c *Client) ListPets(ctx context.Context, req *ListPetsRequest, editors ...
 
 // CreatePet calls the operation createPet (POST /pets).
 func (c *Client) CreatePet(ctx context.Context, req *CreatePetRequest, editors ...rest.RequestEditor) (CreatePetResponse, error) {
+	if req == nil {
+		req = new(CreatePetRequest)
+	}
 	var err error
 	path := make([]byte, 0, 21)
 	path = append(path, "/pets"...)
@@ -150,7 +157,7 @@ func (c *Client) CreatePet(ctx context.Context, req *CreatePetRequest, editors .
 	if err != nil {
 		return nil, err
 	}
-	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, append(c.RequestEditors, editors...))
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +203,9 @@ func (c *Client) CreatePet(ctx context.Context, req *CreatePetRequest, editors .
 
 // GetPet calls the operation getPet (GET /pets/{petId}).
 func (c *Client) GetPet(ctx context.Context, req *GetPetRequest, editors ...rest.RequestEditor) (GetPetResponse, error) {
+	if req == nil {
+		req = new(GetPetRequest)
+	}
 	var err error
 	path := make([]byte, 0, 29)
 	path = append(path, "/pets/"...)
@@ -207,7 +217,7 @@ func (c *Client) GetPet(ctx context.Context, req *GetPetRequest, editors ...rest
 	if err != nil {
 		return nil, err
 	}
-	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, append(c.RequestEditors, editors...))
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
 	if err != nil {
 		return nil, err
 	}
@@ -236,6 +246,9 @@ func (c *Client) GetPet(ctx context.Context, req *GetPetRequest, editors ...rest
 
 // DeletePet calls the operation deletePet (DELETE /pets/{petId}).
 func (c *Client) DeletePet(ctx context.Context, req *DeletePetRequest, editors ...rest.RequestEditor) (DeletePetResponse, error) {
+	if req == nil {
+		req = new(DeletePetRequest)
+	}
 	var err error
 	path := make([]byte, 0, 29)
 	path = append(path, "/pets/"...)
@@ -247,7 +260,7 @@ func (c *Client) DeletePet(ctx context.Context, req *DeletePetRequest, editors .
 	if err != nil {
 		return nil, err
 	}
-	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, append(c.RequestEditors, editors...))
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +285,9 @@ func (c *Client) DeletePet(ctx context.Context, req *DeletePetRequest, editors .
 
 // UpdatePet calls the operation updatePet (PATCH /pets/{petId}).
 func (c *Client) UpdatePet(ctx context.Context, req *UpdatePetRequest, editors ...rest.RequestEditor) (UpdatePetResponse, error) {
+	if req == nil {
+		req = new(UpdatePetRequest)
+	}
 	var err error
 	path := make([]byte, 0, 29)
 	path = append(path, "/pets/"...)
@@ -300,7 +316,7 @@ func (c *Client) UpdatePet(ctx context.Context, req *UpdatePetRequest, editors .
 			hreq.Header.Set("If-Match", string(value))
 		}
 	}
-	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, append(c.RequestEditors, editors...))
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
 	if err != nil {
 		return nil, err
 	}
@@ -337,6 +353,9 @@ func (c *Client) UpdatePet(ctx context.Context, req *UpdatePetRequest, editors .
 
 // AdoptPet calls the operation adoptPet (POST /pets/{petId}/adoptions).
 func (c *Client) AdoptPet(ctx context.Context, req *AdoptPetRequest, editors ...rest.RequestEditor) (AdoptPetResponse, error) {
+	if req == nil {
+		req = new(AdoptPetRequest)
+	}
 	var err error
 	path := make([]byte, 0, 39)
 	path = append(path, "/pets/"...)
@@ -377,7 +396,7 @@ func (c *Client) AdoptPet(ctx context.Context, req *AdoptPetRequest, editors ...
 	if len(cookies) > 0 {
 		hreq.Header.Set("Cookie", string(cookies))
 	}
-	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, append(c.RequestEditors, editors...))
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
 	if err != nil {
 		return nil, err
 	}
@@ -407,6 +426,9 @@ func (c *Client) AdoptPet(ctx context.Context, req *AdoptPetRequest, editors ...
 // ListWebhookEndpoints calls the operation listWebhookEndpoints (GET
 // /webhook-endpoints).
 func (c *Client) ListWebhookEndpoints(ctx context.Context, req *ListWebhookEndpointsRequest, editors ...rest.RequestEditor) (ListWebhookEndpointsResponse, error) {
+	if req == nil {
+		req = new(ListWebhookEndpointsRequest)
+	}
 	var err error
 	path := make([]byte, 0, 34)
 	path = append(path, "/webhook-endpoints"...)
@@ -415,7 +437,7 @@ func (c *Client) ListWebhookEndpoints(ctx context.Context, req *ListWebhookEndpo
 	if err != nil {
 		return nil, err
 	}
-	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, append(c.RequestEditors, editors...))
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
 	if err != nil {
 		return nil, err
 	}
@@ -437,6 +459,9 @@ func (c *Client) ListWebhookEndpoints(ctx context.Context, req *ListWebhookEndpo
 // CreateWebhookEndpoint calls the operation createWebhookEndpoint (POST
 // /webhook-endpoints). Subscribe a URL to events.
 func (c *Client) CreateWebhookEndpoint(ctx context.Context, req *CreateWebhookEndpointRequest, editors ...rest.RequestEditor) (CreateWebhookEndpointResponse, error) {
+	if req == nil {
+		req = new(CreateWebhookEndpointRequest)
+	}
 	var err error
 	path := make([]byte, 0, 34)
 	path = append(path, "/webhook-endpoints"...)
@@ -453,7 +478,7 @@ func (c *Client) CreateWebhookEndpoint(ctx context.Context, req *CreateWebhookEn
 	if err != nil {
 		return nil, err
 	}
-	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, append(c.RequestEditors, editors...))
+	resp, data, err := rest.Send(ctx, c.HTTPClient, hreq, slices.Concat(c.RequestEditors, editors))
 	if err != nil {
 		return nil, err
 	}

@@ -128,6 +128,9 @@ type ServerOptions struct {
 	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means
 	// middleware.DefaultMaxBodyBytes (1 MiB).
 	MaxBodyBytes int64
+	// BasePath is the path prefix under which the operations are served, such
+	// as the path of the spec's servers URL ("/v1"); empty means none.
+	BasePath string
 	// SpecPath, when set, serves the spec as JSON at that path, such as
 	// "/openapi.json".
 	SpecPath string
@@ -157,12 +160,12 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 		opts: opts,
 		srv:  srv,
 	}
-	router := new(rest.Router)
+	router := &rest.Router{ErrorHandler: opts.ErrorHandler}
 	routes := []struct {
 		pattern string
 		ops     []*middleware.Operation
 		serve   http.HandlerFunc
-	}{{"GET /pets", []*middleware.Operation{ListPetsOperation}, h.listPets}, {"POST /pets", []*middleware.Operation{CreatePetOperation}, h.createPet}, {"GET /pets/{petId}", []*middleware.Operation{GetPetOperation}, h.getPet}, {"DELETE /pets/{petId}", []*middleware.Operation{DeletePetOperation}, h.deletePet}, {"PATCH /pets/{petId}", []*middleware.Operation{UpdatePetOperation}, h.updatePet}, {"POST /pets/{petId}/adoptions", []*middleware.Operation{AdoptPetOperation}, h.adoptPet}, {"GET /webhook-endpoints", []*middleware.Operation{ListWebhookEndpointsOperation}, h.listWebhookEndpoints}, {"POST /webhook-endpoints", []*middleware.Operation{CreateWebhookEndpointOperation}, h.createWebhookEndpoint}}
+	}{{"GET /pets", []*middleware.Operation{ListPetsOperation}, h.serveListPets}, {"POST /pets", []*middleware.Operation{CreatePetOperation}, h.serveCreatePet}, {"GET /pets/{petId}", []*middleware.Operation{GetPetOperation}, h.serveGetPet}, {"DELETE /pets/{petId}", []*middleware.Operation{DeletePetOperation}, h.serveDeletePet}, {"PATCH /pets/{petId}", []*middleware.Operation{UpdatePetOperation}, h.serveUpdatePet}, {"POST /pets/{petId}/adoptions", []*middleware.Operation{AdoptPetOperation}, h.serveAdoptPet}, {"GET /webhook-endpoints", []*middleware.Operation{ListWebhookEndpointsOperation}, h.serveListWebhookEndpoints}, {"POST /webhook-endpoints", []*middleware.Operation{CreateWebhookEndpointOperation}, h.serveCreateWebhookEndpoint}}
 	for _, rt := range routes {
 		var next http.Handler = rt.serve
 		if len(rt.ops) == 1 {
@@ -181,7 +184,14 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 			return nil, err
 		}
 	}
-	return router.Handler()
+	mux, err := router.Handler()
+	if err != nil {
+		return nil, err
+	}
+	if opts.BasePath != "" {
+		return rest.StripBasePath(opts.BasePath, mux, opts.ErrorHandler), nil
+	}
+	return mux, nil
 }
 
 // wrap puts an operation's middleware around its handler.
@@ -203,7 +213,7 @@ func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handle
 	return op.Handler(next), nil
 }
 
-func (h *handler) listPets(w http.ResponseWriter, r *http.Request) {
+func (h *handler) serveListPets(w http.ResponseWriter, r *http.Request) {
 	req, err := decodeListPetsRequest(r, h.opts.MaxBodyBytes)
 	if err != nil {
 		h.fail(w, r, err)
@@ -303,11 +313,7 @@ func writeListPetsResponse(w http.ResponseWriter, resp ListPetsResponse) error {
 	switch resp := resp.(type) {
 	case *ListPets200Response:
 		rest.SetHeader(w.Header(), "X-Next-Cursor", resp.XNextCursor)
-		if resp.Body != nil {
-			return rest.WriteJSON(w, 200, "application/json", resp.Body)
-		}
-		w.WriteHeader(200)
-		return nil
+		return rest.WriteJSON(w, 200, "application/json", resp.Body)
 	case *ListPetsDefaultResponse:
 		status := resp.Status
 		if status == 0 {
@@ -322,7 +328,7 @@ func writeListPetsResponse(w http.ResponseWriter, resp ListPetsResponse) error {
 	return fmt.Errorf("unknown response type %T", resp)
 }
 
-func (h *handler) createPet(w http.ResponseWriter, r *http.Request) {
+func (h *handler) serveCreatePet(w http.ResponseWriter, r *http.Request) {
 	req, err := decodeCreatePetRequest(r, h.opts.MaxBodyBytes)
 	if err != nil {
 		h.fail(w, r, err)
@@ -412,7 +418,7 @@ func writeCreatePetResponse(w http.ResponseWriter, resp CreatePetResponse) error
 	return fmt.Errorf("unknown response type %T", resp)
 }
 
-func (h *handler) getPet(w http.ResponseWriter, r *http.Request) {
+func (h *handler) serveGetPet(w http.ResponseWriter, r *http.Request) {
 	req, err := decodeGetPetRequest(r, h.opts.MaxBodyBytes)
 	if err != nil {
 		h.fail(w, r, err)
@@ -485,7 +491,7 @@ func writeGetPetResponse(w http.ResponseWriter, resp GetPetResponse) error {
 	return fmt.Errorf("unknown response type %T", resp)
 }
 
-func (h *handler) deletePet(w http.ResponseWriter, r *http.Request) {
+func (h *handler) serveDeletePet(w http.ResponseWriter, r *http.Request) {
 	req, err := decodeDeletePetRequest(r, h.opts.MaxBodyBytes)
 	if err != nil {
 		h.fail(w, r, err)
@@ -555,7 +561,7 @@ func writeDeletePetResponse(w http.ResponseWriter, resp DeletePetResponse) error
 	return fmt.Errorf("unknown response type %T", resp)
 }
 
-func (h *handler) updatePet(w http.ResponseWriter, r *http.Request) {
+func (h *handler) serveUpdatePet(w http.ResponseWriter, r *http.Request) {
 	req, err := decodeUpdatePetRequest(r, h.opts.MaxBodyBytes)
 	if err != nil {
 		h.fail(w, r, err)
@@ -664,7 +670,7 @@ func writeUpdatePetResponse(w http.ResponseWriter, resp UpdatePetResponse) error
 	return fmt.Errorf("unknown response type %T", resp)
 }
 
-func (h *handler) adoptPet(w http.ResponseWriter, r *http.Request) {
+func (h *handler) serveAdoptPet(w http.ResponseWriter, r *http.Request) {
 	req, err := decodeAdoptPetRequest(r, h.opts.MaxBodyBytes)
 	if err != nil {
 		h.fail(w, r, err)
@@ -773,7 +779,7 @@ func writeAdoptPetResponse(w http.ResponseWriter, resp AdoptPetResponse) error {
 	return fmt.Errorf("unknown response type %T", resp)
 }
 
-func (h *handler) listWebhookEndpoints(w http.ResponseWriter, r *http.Request) {
+func (h *handler) serveListWebhookEndpoints(w http.ResponseWriter, r *http.Request) {
 	req, err := decodeListWebhookEndpointsRequest(r, h.opts.MaxBodyBytes)
 	if err != nil {
 		h.fail(w, r, err)
@@ -816,16 +822,12 @@ func decodeListWebhookEndpointsRequest(r *http.Request, maxBody int64) (*ListWeb
 func writeListWebhookEndpointsResponse(w http.ResponseWriter, resp ListWebhookEndpointsResponse) error {
 	switch resp := resp.(type) {
 	case *ListWebhookEndpoints200Response:
-		if resp.Body != nil {
-			return rest.WriteJSON(w, 200, "application/json", resp.Body)
-		}
-		w.WriteHeader(200)
-		return nil
+		return rest.WriteJSON(w, 200, "application/json", resp.Body)
 	}
 	return fmt.Errorf("unknown response type %T", resp)
 }
 
-func (h *handler) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
+func (h *handler) serveCreateWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	req, err := decodeCreateWebhookEndpointRequest(r, h.opts.MaxBodyBytes)
 	if err != nil {
 		h.fail(w, r, err)
@@ -902,69 +904,4 @@ func writeCreateWebhookEndpointResponse(w http.ResponseWriter, resp CreateWebhoo
 		return nil
 	}
 	return fmt.Errorf("unknown response type %T", resp)
-}
-
-// SecuritySchemes lists the spec's security schemes by name.
-var SecuritySchemes = map[string]middleware.SecurityScheme{
-	"apiKey": {
-		In:   "header",
-		Name: "X-API-Key",
-		Type: middleware.SchemeAPIKey,
-	},
-	"bearer": {
-		Scheme: "bearer",
-		Type:   middleware.SchemeHTTP,
-	},
-	"oauth": {Type: middleware.SchemeOAuth2},
-}
-
-// SecurityValidators holds one typed validator per security scheme. A scheme
-// without a validator rejects every request that relies on it.
-type SecurityValidators struct {
-	/*
-	   APIKey checks an API key for the scheme "apiKey". It returns the
-	   // principal, or an error wrapping middleware.ErrInvalidCredentials for
-	   // credentials it rejects (401); any other error answers 500.
-	*/
-	APIKey func(ctx context.Context, key string) (any, error)
-	/*
-	   Bearer checks a bearer token and returns its scopes for the scheme
-	   // "bearer". It returns the principal, or an error wrapping
-	   // middleware.ErrInvalidCredentials for credentials it rejects (401); any
-	   // other error answers 500.
-	*/
-	Bearer func(ctx context.Context, token string) (any, []string, error)
-	/*
-	   Oauth checks a bearer token and returns its scopes for the scheme "oauth".
-	   // It returns the principal, or an error wrapping
-	   // middleware.ErrInvalidCredentials for credentials it rejects (401); any
-	   // other error answers 500.
-	*/
-	Oauth func(ctx context.Context, token string) (any, []string, error)
-	// Custom replaces the validator of any scheme by name, for custom schemes
-	// (middleware.RequestValidator) or principals of a concrete type.
-	Custom map[string]middleware.Validator
-}
-
-// NewAuthenticator returns the authenticator for ServerOptions.Auth: it answers
-// 401 with a challenge per accepted scheme when credentials are missing or
-// invalid, and 403 when a token lacks a required scope.
-func NewAuthenticator(v SecurityValidators) (*middleware.Authenticator, error) {
-	validators := map[string]middleware.Validator{}
-	if v.APIKey != nil {
-		validators["apiKey"] = middleware.APIKeyValidator(v.APIKey)
-	}
-	if v.Bearer != nil {
-		validators["bearer"] = middleware.TokenValidator(v.Bearer)
-	}
-	if v.Oauth != nil {
-		validators["oauth"] = middleware.TokenValidator(v.Oauth)
-	}
-	for name, val := range v.Custom {
-		validators[name] = val
-	}
-	return middleware.NewAuthenticator(middleware.AuthOptions{
-		Schemes:    SecuritySchemes,
-		Validators: validators,
-	})
 }
