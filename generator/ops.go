@@ -40,6 +40,7 @@ func build(spec *Spec, cfg Config) (*Model, error) {
 		warned:     make(map[string]bool),
 		building:   make(map[*openapi3.Schema]bool),
 		overrides:  overrides,
+		used:       make(map[string]bool),
 	}
 	b.declareComponents()
 	b.fillComponents()
@@ -48,6 +49,11 @@ func build(spec *Spec, cfg Config) (*Model, error) {
 	b.webhooks()
 	m.Receiver = b.receiverModel(cfg.Receiver)
 	b.breakValueCycles()
+	for _, key := range sortedKeys(overrides) {
+		if !b.used[key] {
+			b.warn("/", "names: %q matches no component schema pointer, operationId or webhook name; the override is unused", key)
+		}
+	}
 	sortDecls(m.Decls)
 	m.Diagnostics = spec.locate(m.Diagnostics)
 	if m.Diagnostics.HasErrors() {
@@ -144,10 +150,12 @@ func (b *builder) operation(op *openapi3.Operation, item *openapi3.PathItem, met
 			o.QueryConst = append(o.QueryConst, [2]string{k, q.Get(k)})
 		}
 	}
-	if name, ok := b.overrides[o.ID]; ok && hook == "" || hook != "" && b.overrides[hook] != "" {
-		if hook != "" {
-			name = b.overrides[hook]
-		}
+	overrideKey := o.ID
+	if hook != "" {
+		overrideKey = hook
+	}
+	if name, ok := b.overrides[overrideKey]; ok {
+		b.used[overrideKey] = true
 		base = name
 	}
 	o.GoName = b.operationName(goName(base), ptr)

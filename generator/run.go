@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
 
 	udiff "github.com/aymanbagabas/go-udiff"
 )
@@ -83,7 +84,18 @@ func Run(cfg Config) (*Result, error) {
 	return &Result{Files: files, Diagnostics: diags}, nil
 }
 
+// ErrConfig is wrapped by errors in the settings themselves, as opposed to
+// the spec; the command answers them with its usage exit code.
+var ErrConfig = errors.New("invalid configuration")
+
 func (cfg Config) check() error {
+	if err := cfg.checkSettings(); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return nil
+}
+
+func (cfg Config) checkSettings() error {
 	if cfg.Spec == "" {
 		return errors.New("missing spec: name the OpenAPI file to read")
 	}
@@ -92,8 +104,13 @@ func (cfg Config) check() error {
 			return fmt.Errorf("unknown part %q in generate: choose from %s", p, strings.Join(Parts, ", "))
 		}
 	}
-	if cfg.Package != "" && !isIdentifier(cfg.Package) {
+	if cfg.Package != "" && (!isIdentifier(cfg.Package) || strings.ToLower(cfg.Package) != cfg.Package) {
 		return fmt.Errorf("invalid package name %q: use a lower-case Go identifier", cfg.Package)
+	}
+	for key, name := range cfg.Names {
+		if !isIdentifier(name) || !unicode.IsUpper([]rune(name)[0]) {
+			return fmt.Errorf("invalid name %q for %q under names: use an exported Go identifier", name, key)
+		}
 	}
 	return nil
 }

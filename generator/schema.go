@@ -31,6 +31,7 @@ type builder struct {
 	warned    map[string]bool
 	building  map[*openapi3.Schema]bool
 	overrides map[string]string // Config.Names
+	used      map[string]bool   // keys of overrides that matched something
 }
 
 var anyRef = &TypeRef{Kind: RefAny}
@@ -38,6 +39,7 @@ var anyRef = &TypeRef{Kind: RefAny}
 // newDecl declares a named type, renaming it when the name is taken.
 func (b *builder) newDecl(name, pointer string) *Decl {
 	if o, ok := b.overrides[pointer]; ok {
+		b.used[pointer] = true
 		name = o
 	}
 	final, renamed := b.names.take(name, pointer)

@@ -262,7 +262,7 @@ func report(w io.Writer, cmd string, err error) int {
 		return 1
 	}
 	fmt.Fprintf(w, "whgen %s: %v\n", cmd, err)
-	if strings.HasPrefix(err.Error(), "missing spec") || strings.HasPrefix(err.Error(), "invalid package") || strings.HasPrefix(err.Error(), "unknown part") {
+	if errors.Is(err, generator.ErrConfig) {
 		return 2
 	}
 	return 1

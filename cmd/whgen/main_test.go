@@ -216,3 +216,20 @@ func TestScaffoldWritesOnce(t *testing.T) {
 		t.Errorf("scaffold overwrote a file it had written before")
 	}
 }
+
+func TestConfigNamesChecked(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "openapi.yaml"), smallSpec)
+	writeFile(t, filepath.Join(dir, "bad-name.yaml"), "spec: openapi.yaml\nnames:\n  /components/schemas/Thing: not valid\n")
+	if code, _, stderr := runCLI(t, "generate", "-config", filepath.Join(dir, "bad-name.yaml"), "-o", filepath.Join(dir, "a")); code != 2 || !strings.Contains(stderr, "exported Go identifier") {
+		t.Errorf("invalid override: exit %d, stderr %q; want 2 naming the rule", code, stderr)
+	}
+	writeFile(t, filepath.Join(dir, "unused.yaml"), "spec: openapi.yaml\nnames:\n  /components/schemas/Nope: Widget\n")
+	code, _, stderr := runCLI(t, "generate", "-config", filepath.Join(dir, "unused.yaml"), "-o", filepath.Join(dir, "b"))
+	if code != 0 || !strings.Contains(stderr, `"/components/schemas/Nope" matches no`) {
+		t.Errorf("unused override: exit %d, stderr %q; want 0 with a warning", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "generate", "-package", "Api", "-o", filepath.Join(dir, "c"), filepath.Join(dir, "openapi.yaml")); code != 2 {
+		t.Errorf("upper-case package name: exit %d, want 2", code)
+	}
+}
