@@ -165,7 +165,8 @@ func parseTree(path string, data []byte) (any, *locator, error) {
 	if node.Kind == 0 {
 		return nil, nil, diagError(path, 1, 1, "", "not an OpenAPI document: the file is empty")
 	}
-	v, err := yamlValue(&node, 0)
+	budget := maxYAMLValues
+	v, err := yamlValue(&node, 0, &budget)
 	if err != nil {
 		return nil, nil, diagError(path, node.Line, node.Column, "", err.Error())
 	}
@@ -207,26 +208,36 @@ func yamlSyntaxError(path string, err error) error {
 	return diagError(path, line, col, "", "invalid YAML: "+msg)
 }
 
+// maxYAMLValues bounds the values a YAML document may expand to. The
+// largest YAML spec in the test corpus (openai.yaml, 3 MB) has about 61,000.
+const maxYAMLValues = 5_000_000
+
 // yamlValue converts a YAML node to the values encoding/json would produce,
 // with every mapping key as a string (YAML reads `200:` as a number).
-func yamlValue(n *yaml.Node, depth int) (any, error) {
+//
+// budget counts down the values still allowed. Aliases can make a small
+// file expand to billions of values, so conversion stops at the budget.
+func yamlValue(n *yaml.Node, depth int, budget *int) (any, error) {
 	if depth > 10000 {
 		return nil, errors.New("invalid YAML: nesting too deep")
+	}
+	if *budget--; *budget < 0 {
+		return nil, fmt.Errorf("invalid YAML: the document expands to more than %d values through aliases; whgen reads no document that large", maxYAMLValues)
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return yamlValue(n.Content[0], depth+1)
+		return yamlValue(n.Content[0], depth+1, budget)
 	case yaml.AliasNode:
-		return yamlValue(n.Alias, depth+1)
+		return yamlValue(n.Alias, depth+1, budget)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Tag == "!!merge" {
-				merged, err := yamlValue(v, depth+1)
+				merged, err := yamlValue(v, depth+1, budget)
 				if err != nil {
 					return nil, err
 				}
@@ -239,7 +250,7 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 				}
 				continue
 			}
-			val, err := yamlValue(v, depth+1)
+			val, err := yamlValue(v, depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -249,7 +260,7 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 	case yaml.SequenceNode:
 		s := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			v, err := yamlValue(c, depth+1)
+			v, err := yamlValue(c, depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -327,11 +338,11 @@ func resolveRefs(path string, doc *openapi3.T) (string, error) {
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
 	loader.Context = context.Background()
-	loader.ReadFromURIFunc = readLocalFile
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
 	}
+	loader.ReadFromURIFunc = localFileReader(filepath.Dir(abs))
 	location := &url.URL{Path: filepath.ToSlash(abs)}
 	if err := loader.ResolveRefsIn(doc, location); err != nil {
 		return "", diagError(path, 1, 1, "", "cannot resolve references: "+strings.TrimPrefix(err.Error(), "failed to "))
@@ -339,13 +350,34 @@ func resolveRefs(path string, doc *openapi3.T) (string, error) {
 	return location.Path, nil
 }
 
-// readLocalFile reads referenced files from disk only: whgen never fetches
-// a `$ref` over the network, so generation is reproducible offline.
-func readLocalFile(_ *openapi3.Loader, location *url.URL) ([]byte, error) {
-	if location.Scheme != "" && location.Scheme != "file" {
-		return nil, fmt.Errorf("remote reference %s: whgen reads only local files; download it and refer to it by a relative path", location)
+// localFileReader returns the reader of referenced files. It reads files
+// from disk only, so generation is reproducible offline, and only inside
+// root, the spec's folder, so that a spec cannot pull other files of the
+// machine into generated code or errors.
+func localFileReader(root string) openapi3.ReadFromURIFunc {
+	return func(_ *openapi3.Loader, location *url.URL) ([]byte, error) {
+		if location.Scheme != "" && location.Scheme != "file" {
+			return nil, fmt.Errorf("remote reference %s: whgen reads only local files; download it and refer to it by a relative path", location)
+		}
+		target := filepath.Clean(filepath.FromSlash(location.Path))
+		realRoot, realTarget := root, target
+		if r, err := filepath.EvalSymlinks(root); err == nil {
+			realRoot = r
+		}
+		if t, err := filepath.EvalSymlinks(target); err == nil {
+			realTarget = t // a link inside the folder may point outside it
+		}
+		rel, err := filepath.Rel(realRoot, realTarget)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+			return nil, fmt.Errorf("reference to %s leaves the spec's folder %s; copy the file next to the spec", location.Path, root)
+		}
+		return readLocalFile(target)
 	}
-	data, err := os.ReadFile(filepath.FromSlash(location.Path))
+}
+
+func readLocalFile(path string) ([]byte, error) {
+	location := &url.URL{Path: filepath.ToSlash(path)}
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, unwrapPathError(err)
 	}

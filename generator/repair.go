@@ -346,7 +346,11 @@ func (r *repairer) schemaRef(ptr string, s map[string]any, ref string) {
 	}
 	target, tptr := r.resolve(ref)
 	if target == nil {
-		r.warn(ptr+"/$ref", "reference %q points to nothing; read as a schema that accepts any value", ref)
+		if r.refCycle(ref) {
+			r.warn(ptr+"/$ref", "reference %q leads back to itself through references only; read as a schema that accepts any value", ref)
+		} else {
+			r.warn(ptr+"/$ref", "reference %q points to nothing; read as a schema that accepts any value", ref)
+		}
 		delete(s, "$ref")
 		return
 	}
@@ -516,4 +520,35 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// refCycle reports whether following ref through objects that are only
+// references comes back to a reference already followed.
+func (r *repairer) refCycle(ref string) bool {
+	seen := map[string]bool{}
+	for isLocalRef(ref) && !seen[ref] {
+		seen[ref] = true
+		ptr, err := url.PathUnescape(strings.TrimPrefix(ref, "#"))
+		if err != nil {
+			return false
+		}
+		var cur any = r.root
+		for _, seg := range splitPointer(ptr) {
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return false
+			}
+			cur = m[seg]
+		}
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		next, ok := m["$ref"].(string)
+		if !ok {
+			return false
+		}
+		ref = next
+	}
+	return seen[ref]
 }

@@ -233,3 +233,47 @@ func TestConfigNamesChecked(t *testing.T) {
 		t.Errorf("upper-case package name: exit %d, want 2", code)
 	}
 }
+
+func TestHostileReferences(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "spec")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "outside.yaml"), "B: {type: string}\n")
+	writeFile(t, filepath.Join(sub, "escape.yaml"), "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '../outside.yaml#/B'}\n")
+	code, _, stderr := runCLI(t, "generate", "-o", filepath.Join(dir, "out"), filepath.Join(sub, "escape.yaml"))
+	if code != 1 || !strings.Contains(stderr, "leaves the spec's folder") {
+		t.Errorf("reference outside the folder: exit %d, stderr %q", code, stderr)
+	}
+
+	var bomb strings.Builder
+	bomb.WriteString("a: &a [x, x, x, x, x, x, x, x, x, x]\n")
+	prev := "a"
+	for _, name := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		bomb.WriteString(name + ": &" + name + " [")
+		for i := 0; i < 10; i++ {
+			if i > 0 {
+				bomb.WriteString(", ")
+			}
+			bomb.WriteString("*" + prev)
+		}
+		bomb.WriteString("]\n")
+		prev = name
+	}
+	bomb.WriteString("openapi: 3.1.0\n")
+	writeFile(t, filepath.Join(dir, "bomb.yaml"), bomb.String())
+	code, stdout, _ := runCLI(t, "validate", filepath.Join(dir, "bomb.yaml"))
+	if code != 1 {
+		t.Errorf("alias bomb: exit %d, want 1", code)
+	}
+	if !strings.Contains(stdout, "expands to more than") {
+		t.Errorf("alias bomb: output %q, want the expansion limit", stdout)
+	}
+
+	writeFile(t, filepath.Join(dir, "cycle.yaml"), "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    V: {$ref: '#/components/schemas/W'}\n    W: {$ref: '#/components/schemas/V'}\n")
+	_, _, stderr = runCLI(t, "generate", "-o", filepath.Join(dir, "cycle"), filepath.Join(dir, "cycle.yaml"))
+	if !strings.Contains(stderr, "leads back to itself") {
+		t.Errorf("reference cycle: stderr %q, want it named a cycle", stderr)
+	}
+}
