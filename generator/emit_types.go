@@ -80,16 +80,12 @@ func rejectsNull(f *Field) bool {
 
 // needsObject reports whether a struct tracks absent required properties
 // or unknown members of a closed object while decoding.
+//
+// Every struct with properties scans, because encoding/json matches member
+// names without regard to case and only the scan catches a member that
+// differs from a property in case alone.
 func needsObject(d *Decl) bool {
-	if d.Closed || d.Additional != nil {
-		return true
-	}
-	for _, f := range d.Fields {
-		if f.Required {
-			return true
-		}
-	}
-	return false
+	return d.Closed || d.Additional != nil || len(d.Fields) > 0
 }
 
 func (e *emitter) structDecl(f *jen.File, d *Decl) {

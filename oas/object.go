@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Object describes the properties of an object schema, so that generated
@@ -48,6 +49,11 @@ type ScanResult struct {
 	// must not be.
 	problems []int
 	unknown  string // the first member that a closed object does not declare
+	// folded is the first member whose name equals a declared property's
+	// only when letter case is ignored. encoding/json stores such a member
+	// in that property's field, so a payload could carry a value that a
+	// reader going by the exact name (a proxy, a log) does not see.
+	folded, foldedKey string
 }
 
 // Scan reads the members of the JSON object in data and returns its
@@ -72,6 +78,14 @@ func (o *Object) Scan(data []byte) ScanResult {
 		case !ok:
 			if o.closed && r.unknown == "" {
 				r.unknown = string(name)
+			}
+			if r.folded == "" {
+				for _, k := range o.keys {
+					if strings.EqualFold(k, string(name)) {
+						r.folded, r.foldedKey = string(name), k
+						break
+					}
+				}
 			}
 		case o.notNull != nil && o.notNull[i] && isNull(value):
 			r.problems = append(r.problems, ^i)
@@ -101,6 +115,9 @@ func (o *Object) Check(pointer string, r ScanResult, e *Errors) {
 	}
 	if r.unknown != "" {
 		e.Add(Join(pointer, r.unknown), "is not allowed: the object is closed (additionalProperties is false)")
+	}
+	if r.folded != "" {
+		e.Add(Join(pointer, r.folded), fmt.Sprintf("differs from the property %q only in letter case; send the exact name", r.foldedKey))
 	}
 }
 
