@@ -180,7 +180,7 @@ func dropDialects(v any) {
 type oracle struct {
 	compiler *jsonschema.Compiler
 	schemas  map[string]*jsonschema.Schema
-	// wrapped holds the pointers of the schemas that rewrite30 moved to
+	// wrapped lists the pointers of the schemas that rewrite30 moved to
 	// "<pointer>/anyOf/1" of the compiled tree.
 	wrapped map[string]bool
 }
