@@ -447,6 +447,20 @@ type PetPatch struct {
 	// Default: "available".
 	Status *PetStatus             `json:"status,omitempty"`
 	Tags   oas.Nullable[[]string] `json:"tags,omitzero"`
+
+	scan oas.ScanResult
+}
+
+var petPatchObject = oas.NewObject([]string{"birthDate", "name", "status", "tags"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *PetPatch) UnmarshalJSON(data []byte) error {
+	type plain PetPatch
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = petPatchObject.Scan(data)
+	return nil
 }
 
 // PetStatus is generated from the schema at /components/schemas/PetStatus.

@@ -391,6 +391,7 @@ func (v *PetPatch) Validate() error {
 }
 
 func (v *PetPatch) validate(ptr string, e *oas.Errors) {
+	petPatchObject.Check(ptr, v.scan, e)
 	if v.Name != nil {
 		{
 			n := oas.Length((*v.Name))
