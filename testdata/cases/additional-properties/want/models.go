@@ -139,4 +139,18 @@ func (v Typed) MarshalJSON() ([]byte, error) {
 // allowed but not typed.
 type Unspecified struct {
 	A *string `json:"a,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var unspecifiedObject = oas.NewObject([]string{"a"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Unspecified) UnmarshalJSON(data []byte) error {
+	type plain Unspecified
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = unspecifiedObject.Scan(data)
+	return nil
 }

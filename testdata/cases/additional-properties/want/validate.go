@@ -114,4 +114,6 @@ func (v *Unspecified) Validate() error {
 	return e.Err()
 }
 
-func (v *Unspecified) validate(_ string, _ *oas.Errors) {}
+func (v *Unspecified) validate(ptr string, e *oas.Errors) {
+	unspecifiedObject.Check(ptr, v.scan, e)
+}

@@ -60,6 +60,20 @@ type Holder struct {
 	// A property that is allOf one reference plus a description.
 	Base   *Base         `json:"base,omitempty"`
 	Inline *HolderInline `json:"inline,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var holderObject = oas.NewObject([]string{"base", "inline"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Holder) UnmarshalJSON(data []byte) error {
+	type plain Holder
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = holderObject.Scan(data)
+	return nil
 }
 
 // HolderInline is generated from the schema at
@@ -67,6 +81,20 @@ type Holder struct {
 type HolderInline struct {
 	A *string `json:"a,omitempty"`
 	B *int64  `json:"b,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var holderInlineObject = oas.NewObject([]string{"a", "b"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *HolderInline) UnmarshalJSON(data []byte) error {
+	type plain HolderInline
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = holderInlineObject.Scan(data)
+	return nil
 }
 
 // Narrowed: A later part narrows a property of an earlier one with const.

@@ -44,8 +44,12 @@ func (v *Holder) Validate() error {
 }
 
 func (v *Holder) validate(ptr string, e *oas.Errors) {
+	holderObject.Check(ptr, v.scan, e)
 	if v.Base != nil {
 		(*v.Base).validate(oas.Join(ptr, "base"), e)
+	}
+	if v.Inline != nil {
+		(*v.Inline).validate(oas.Join(ptr, "inline"), e)
 	}
 }
 
@@ -57,7 +61,9 @@ func (v *HolderInline) Validate() error {
 	return e.Err()
 }
 
-func (v *HolderInline) validate(_ string, _ *oas.Errors) {}
+func (v *HolderInline) validate(ptr string, e *oas.Errors) {
+	holderInlineObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.

@@ -83,6 +83,20 @@ func (u *Amount) UnmarshalJSON(data []byte) error {
 type Constraints struct {
 	Email *string `json:"email,omitempty"`
 	Phone *string `json:"phone,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var constraintsObject = oas.NewObject([]string{"email", "phone"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Constraints) UnmarshalJSON(data []byte) error {
+	type plain Constraints
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = constraintsObject.Scan(data)
+	return nil
 }
 
 // Contact: anyOf of two objects.

@@ -47,7 +47,9 @@ func (v *Constraints) Validate() error {
 	return e.Err()
 }
 
-func (v *Constraints) validate(_ string, _ *oas.Errors) {}
+func (v *Constraints) validate(ptr string, e *oas.Errors) {
+	constraintsObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.

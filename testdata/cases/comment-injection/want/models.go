@@ -22,6 +22,20 @@ const (
 // main() {} ~1~1/post/requestBody/content/application~1json/schema.
 type EvilFuncMainPayload struct {
 	ID *string `json:"id,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var evilFuncMainPayloadObject = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *EvilFuncMainPayload) UnmarshalJSON(data []byte) error {
+	type plain EvilFuncMainPayload
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = evilFuncMainPayloadObject.Scan(data)
+	return nil
 }
 
 // Item: Closes a block comment */ and opens one /*

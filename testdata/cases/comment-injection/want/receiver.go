@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/whgen/whgen/oas"
 	"github.com/whgen/whgen/webhook"
 	"net/http"
 )
@@ -112,6 +113,11 @@ func (x webhookDispatch) dispatchEvilFuncMain(ctx context.Context, d *webhook.De
 	event := new(EvilFuncMainPayload)
 	if err := json.Unmarshal(body, event); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "evil\n}\nfunc main() {}\n//", webhook.ErrMalformedPayload, err)
+	}
+	e := new(oas.Errors)
+	event.validate("", e)
+	if err := e.Err(); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "evil\n}\nfunc main() {}\n//", webhook.ErrInvalidPayload, err)
 	}
 	return x.h.HandleEvilFuncMain(ctx, event, d)
 }

@@ -36,7 +36,9 @@ func (v *EvilFuncMainPayload) Validate() error {
 	return e.Err()
 }
 
-func (v *EvilFuncMainPayload) validate(_ string, _ *oas.Errors) {}
+func (v *EvilFuncMainPayload) validate(ptr string, e *oas.Errors) {
+	evilFuncMainPayloadObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.

@@ -3,7 +3,26 @@
 
 package modelsonly
 
+import (
+	"encoding/json"
+	"github.com/whgen/whgen/oas"
+)
+
 // ThingV2 is generated from the schema at /components/schemas/thing_v2.
 type ThingV2 struct {
 	ID *string `json:"id,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var thingV2Object = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *ThingV2) UnmarshalJSON(data []byte) error {
+	type plain ThingV2
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = thingV2Object.Scan(data)
+	return nil
 }

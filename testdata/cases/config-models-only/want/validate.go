@@ -13,4 +13,6 @@ func (v *ThingV2) Validate() error {
 	return e.Err()
 }
 
-func (v *ThingV2) validate(_ string, _ *oas.Errors) {}
+func (v *ThingV2) validate(ptr string, e *oas.Errors) {
+	thingV2Object.Check(ptr, v.scan, e)
+}

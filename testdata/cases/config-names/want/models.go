@@ -3,7 +3,26 @@
 
 package things
 
+import (
+	"encoding/json"
+	"github.com/whgen/whgen/oas"
+)
+
 // Thing is generated from the schema at /components/schemas/thing_v2.
 type Thing struct {
 	ID *string `json:"id,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var thingObject = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Thing) UnmarshalJSON(data []byte) error {
+	type plain Thing
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = thingObject.Scan(data)
+	return nil
 }

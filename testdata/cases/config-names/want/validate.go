@@ -13,4 +13,6 @@ func (v *Thing) Validate() error {
 	return e.Err()
 }
 
-func (v *Thing) validate(_ string, _ *oas.Errors) {}
+func (v *Thing) validate(ptr string, e *oas.Errors) {
+	thingObject.Check(ptr, v.scan, e)
+}

@@ -3,7 +3,10 @@
 
 package defaults
 
-import "github.com/whgen/whgen/oas"
+import (
+	"encoding/json"
+	"github.com/whgen/whgen/oas"
+)
 
 // Mode is generated from the schema at /components/schemas/Mode.
 type Mode string
@@ -30,4 +33,18 @@ type Settings struct {
 	Ratio *float64 `json:"ratio,omitempty"`
 	// Default: ["a","b"].
 	Tags []string `json:"tags,omitzero"`
+
+	scan oas.ScanResult
+}
+
+var settingsObject = oas.NewObject([]string{"enabled", "limits", "mode", "name", "nothing", "pageSize", "ratio", "tags"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Settings) UnmarshalJSON(data []byte) error {
+	type plain Settings
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = settingsObject.Scan(data)
+	return nil
 }

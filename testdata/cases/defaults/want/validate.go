@@ -30,6 +30,7 @@ func (v *Settings) Validate() error {
 }
 
 func (v *Settings) validate(ptr string, e *oas.Errors) {
+	settingsObject.Check(ptr, v.scan, e)
 	if v.Mode != nil {
 		(*v.Mode).validate(oas.Join(ptr, "mode"), e)
 	}

@@ -13,6 +13,20 @@ import (
 type Address struct {
 	Country *string `json:"country,omitempty"`
 	Line1   *string `json:"line1,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var addressObject = oas.NewObject([]string{"country", "line1"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Address) UnmarshalJSON(data []byte) error {
+	type plain Address
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = addressObject.Scan(data)
+	return nil
 }
 
 // Money is generated from the schema at

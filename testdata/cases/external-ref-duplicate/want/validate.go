@@ -21,6 +21,7 @@ func (v *Address) Validate() error {
 }
 
 func (v *Address) validate(ptr string, e *oas.Errors) {
+	addressObject.Check(ptr, v.scan, e)
 	if v.Country != nil {
 		{
 			n := oas.Length((*v.Country))

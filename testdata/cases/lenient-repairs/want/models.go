@@ -3,11 +3,30 @@
 
 package lenientrepairs
 
+import (
+	"encoding/json"
+	"github.com/whgen/whgen/oas"
+)
+
 // Item is generated from the schema at /components/schemas/Item.
 type Item struct {
 	Owner  any         `json:"owner,omitempty"`
 	Sample *string     `json:"sample,omitempty"`
 	Status *ItemStatus `json:"status,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var itemObject = oas.NewObject([]string{"owner", "sample", "status"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Item) UnmarshalJSON(data []byte) error {
+	type plain Item
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = itemObject.Scan(data)
+	return nil
 }
 
 // ItemStatus is generated from the schema at

@@ -14,6 +14,7 @@ func (v *Item) Validate() error {
 }
 
 func (v *Item) validate(ptr string, e *oas.Errors) {
+	itemObject.Check(ptr, v.scan, e)
 	if v.Status != nil {
 		(*v.Status).validate(oas.Join(ptr, "status"), e)
 	}

@@ -101,6 +101,20 @@ func (u *HolderValue) UnmarshalJSON(data []byte) error {
 // oas.Nullable[NullableObject] represents.
 type NullableObject struct {
 	A *string `json:"a,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var nullableObjectObject = oas.NewObject([]string{"a"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *NullableObject) UnmarshalJSON(data []byte) error {
+	type plain NullableObject
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = nullableObjectObject.Scan(data)
+	return nil
 }
 
 // Scalar is generated from the schema at /components/schemas/Scalar.

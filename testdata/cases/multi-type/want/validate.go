@@ -49,7 +49,9 @@ func (v *NullableObject) Validate() error {
 	return e.Err()
 }
 
-func (v *NullableObject) validate(_ string, _ *oas.Errors) {}
+func (v *NullableObject) validate(ptr string, e *oas.Errors) {
+	nullableObjectObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.

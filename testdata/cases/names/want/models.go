@@ -11,17 +11,59 @@ import (
 // Café is generated from the schema at /components/schemas/Café.
 type Café struct {
 	Größe *int64 `json:"größe,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var caféObject = oas.NewObject([]string{"größe"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Café) UnmarshalJSON(data []byte) error {
+	type plain Café
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = caféObject.Scan(data)
+	return nil
 }
 
 // CreatePetRequest: Named like the request type of operation createPet.
 type CreatePetRequest struct {
 	Name *string `json:"name,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var createPetRequestObject = oas.NewObject([]string{"name"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *CreatePetRequest) UnmarshalJSON(data []byte) error {
+	type plain CreatePetRequest
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = createPetRequestObject.Scan(data)
+	return nil
 }
 
 // CreatePetResponse is generated from the schema at
 // /components/schemas/CreatePetResponse.
 type CreatePetResponse struct {
 	ID *string `json:"id,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var createPetResponseObject = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *CreatePetResponse) UnmarshalJSON(data []byte) error {
+	type plain CreatePetResponse
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = createPetResponseObject.Scan(data)
+	return nil
 }
 
 // Func is generated from the schema at /components/schemas/func.
@@ -76,11 +118,39 @@ type UserName2 int64
 // UserName3 is generated from the schema at /components/schemas/user_name.
 type UserName3 struct {
 	First *string `json:"first,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var userName3Object = oas.NewObject([]string{"first"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *UserName3) UnmarshalJSON(data []byte) error {
+	type plain UserName3
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = userName3Object.Scan(data)
+	return nil
 }
 
 // X3DSecure: Starts with a digit.
 type X3DSecure struct {
 	Version *string `json:"version,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var x3DSecureObject = oas.NewObject([]string{"version"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *X3DSecure) UnmarshalJSON(data []byte) error {
+	type plain X3DSecure
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = x3DSecureObject.Scan(data)
+	return nil
 }
 
 // X日本語: Letters without case cannot start an exported name.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/whgen/whgen/oas"
 	"github.com/whgen/whgen/webhook"
 	"net/http"
 )
@@ -142,6 +143,11 @@ func (x webhookDispatch) dispatchUserCreatedOp(ctx context.Context, d *webhook.D
 	event := new(UserName3)
 	if err := json.Unmarshal(body, event); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "user.created", webhook.ErrMalformedPayload, err)
+	}
+	e := new(oas.Errors)
+	event.validate("", e)
+	if err := e.Err(); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "user.created", webhook.ErrInvalidPayload, err)
 	}
 	return x.h.HandleUserCreatedOp(ctx, event, d)
 }

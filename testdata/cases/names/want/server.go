@@ -212,6 +212,9 @@ func decodeCreatePetOpRequest(r *http.Request, maxBody int64) (*CreatePetOpReque
 			if err := rest.DecodeJSON(body, req.Body); err != nil {
 				return nil, err
 			}
+			if err := rest.Invalid(req.Body.Validate()); err != nil {
+				return nil, err
+			}
 		default:
 			return nil, rest.UnsupportedMediaType(mt, "application/json")
 		}

@@ -13,7 +13,9 @@ func (v *Café) Validate() error {
 	return e.Err()
 }
 
-func (v *Café) validate(_ string, _ *oas.Errors) {}
+func (v *Café) validate(ptr string, e *oas.Errors) {
+	caféObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
@@ -23,7 +25,9 @@ func (v *CreatePetRequest) Validate() error {
 	return e.Err()
 }
 
-func (v *CreatePetRequest) validate(_ string, _ *oas.Errors) {}
+func (v *CreatePetRequest) validate(ptr string, e *oas.Errors) {
+	createPetRequestObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
@@ -33,7 +37,9 @@ func (v *CreatePetResponse) Validate() error {
 	return e.Err()
 }
 
-func (v *CreatePetResponse) validate(_ string, _ *oas.Errors) {}
+func (v *CreatePetResponse) validate(ptr string, e *oas.Errors) {
+	createPetResponseObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
@@ -95,7 +101,9 @@ func (v *UserName3) Validate() error {
 	return e.Err()
 }
 
-func (v *UserName3) validate(_ string, _ *oas.Errors) {}
+func (v *UserName3) validate(ptr string, e *oas.Errors) {
+	userName3Object.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
@@ -105,7 +113,9 @@ func (v *X3DSecure) Validate() error {
 	return e.Err()
 }
 
-func (v *X3DSecure) validate(_ string, _ *oas.Errors) {}
+func (v *X3DSecure) validate(ptr string, e *oas.Errors) {
+	x3DSecureObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.

@@ -14,6 +14,20 @@ import (
 // represents.
 type Box struct {
 	Side *int64 `json:"side,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var boxObject = oas.NewObject([]string{"side"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Box) UnmarshalJSON(data []byte) error {
+	type plain Box
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = boxObject.Scan(data)
+	return nil
 }
 
 // Crate: Uses of nullable components, each able to hold null.

@@ -204,6 +204,9 @@ func decodePutBoxRequest(r *http.Request, maxBody int64) (*PutBoxRequest, error)
 			if err := rest.DecodeJSON(body, req.Body); err != nil {
 				return nil, err
 			}
+			if err := rest.Invalid(req.Body.Validate()); err != nil {
+				return nil, err
+			}
 		default:
 			return nil, rest.UnsupportedMediaType(mt, "application/json")
 		}

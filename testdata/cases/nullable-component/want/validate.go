@@ -13,7 +13,9 @@ func (v *Box) Validate() error {
 	return e.Err()
 }
 
-func (v *Box) validate(_ string, _ *oas.Errors) {}
+func (v *Box) validate(ptr string, e *oas.Errors) {
+	boxObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
@@ -25,6 +27,14 @@ func (v *Crate) Validate() error {
 
 func (v *Crate) validate(ptr string, e *oas.Errors) {
 	crateObject.Check(ptr, v.scan, e)
+	if v.Boxes != nil {
+		for _, k0 := range oas.SortedKeys(v.Boxes) {
+			v0 := v.Boxes[k0]
+			if v0 != nil {
+				(*v0).validate(oas.Join(oas.Join(ptr, "boxes"), k0), e)
+			}
+		}
+	}
 	if x, ok := v.Label.Get(); ok {
 		x.validate(oas.Join(ptr, "label"), e)
 	}

@@ -48,12 +48,40 @@ func (v *Account) UnmarshalJSON(data []byte) error {
 type Address struct {
 	City   *string `json:"city,omitempty"`
 	Street *string `json:"street,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var addressObject = oas.NewObject([]string{"city", "street"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Address) UnmarshalJSON(data []byte) error {
+	type plain Address
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = addressObject.Scan(data)
+	return nil
 }
 
 // Legacy: OpenAPI 3.0 spelling of nullable, kept by kin-openapi in 3.1
 // documents.
 type Legacy struct {
 	Count oas.Nullable[int64] `json:"count,omitzero"`
+
+	scan oas.ScanResult
+}
+
+var legacyObject = oas.NewObject([]string{"count"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *Legacy) UnmarshalJSON(data []byte) error {
+	type plain Legacy
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = legacyObject.Scan(data)
+	return nil
 }
 
 // Person is generated from the schema at /components/schemas/Person.

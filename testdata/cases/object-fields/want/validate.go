@@ -15,6 +15,9 @@ func (v *Account) Validate() error {
 
 func (v *Account) validate(ptr string, e *oas.Errors) {
 	accountObject.Check(ptr, v.scan, e)
+	if v.Address != nil {
+		(*v.Address).validate(oas.Join(ptr, "address"), e)
+	}
 	if v.Manager != nil {
 		(*v.Manager).validate(oas.Join(ptr, "manager"), e)
 	}
@@ -34,7 +37,9 @@ func (v *Address) Validate() error {
 	return e.Err()
 }
 
-func (v *Address) validate(_ string, _ *oas.Errors) {}
+func (v *Address) validate(ptr string, e *oas.Errors) {
+	addressObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
@@ -44,7 +49,9 @@ func (v *Legacy) Validate() error {
 	return e.Err()
 }
 
-func (v *Legacy) validate(_ string, _ *oas.Errors) {}
+func (v *Legacy) validate(ptr string, e *oas.Errors) {
+	legacyObject.Check(ptr, v.scan, e)
+}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.

@@ -3,8 +3,27 @@
 
 package webhooksboth
 
+import (
+	"encoding/json"
+	"github.com/whgen/whgen/oas"
+)
+
 // OnlyExtensionPayload is generated from the schema at
 // /webhooks/only.extension/post/requestBody/content/application~1json/schema.
 type OnlyExtensionPayload struct {
 	ID *string `json:"id,omitempty"`
+
+	scan oas.ScanResult
+}
+
+var onlyExtensionPayloadObject = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *OnlyExtensionPayload) UnmarshalJSON(data []byte) error {
+	type plain OnlyExtensionPayload
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = onlyExtensionPayloadObject.Scan(data)
+	return nil
 }

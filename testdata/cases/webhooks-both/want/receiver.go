@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/whgen/whgen/oas"
 	"github.com/whgen/whgen/webhook"
 	"net/http"
 )
@@ -137,6 +138,11 @@ func (x webhookDispatch) dispatchOnlyExtension(ctx context.Context, d *webhook.D
 	event := new(OnlyExtensionPayload)
 	if err := json.Unmarshal(body, event); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "only.extension", webhook.ErrMalformedPayload, err)
+	}
+	e := new(oas.Errors)
+	event.validate("", e)
+	if err := e.Err(); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "only.extension", webhook.ErrInvalidPayload, err)
 	}
 	return x.h.HandleOnlyExtension(ctx, event, d)
 }

@@ -13,4 +13,6 @@ func (v *OnlyExtensionPayload) Validate() error {
 	return e.Err()
 }
 
-func (v *OnlyExtensionPayload) validate(_ string, _ *oas.Errors) {}
+func (v *OnlyExtensionPayload) validate(ptr string, e *oas.Errors) {
+	onlyExtensionPayloadObject.Check(ptr, v.scan, e)
+}

@@ -33,4 +33,18 @@ func (v *Order) UnmarshalJSON(data []byte) error {
 // /webhooks/order.refunded/post/requestBody/content/application~1json/schema.
 type OrderRefundedPayload struct {
 	Amount oas.Nullable[int64] `json:"amount,omitzero"`
+
+	scan oas.ScanResult
+}
+
+var orderRefundedPayloadObject = oas.NewObject([]string{"amount"}, []int{}, []int{}, false)
+
+// UnmarshalJSON decodes v and records which required properties were absent or null.
+func (v *OrderRefundedPayload) UnmarshalJSON(data []byte) error {
+	type plain OrderRefundedPayload
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	v.scan = orderRefundedPayloadObject.Scan(data)
+	return nil
 }

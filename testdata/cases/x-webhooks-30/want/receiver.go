@@ -139,5 +139,10 @@ func (x webhookDispatch) dispatchOrderRefunded(ctx context.Context, d *webhook.D
 	if err := json.Unmarshal(body, event); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "order.refunded", webhook.ErrMalformedPayload, err)
 	}
+	e := new(oas.Errors)
+	event.validate("", e)
+	if err := e.Err(); err != nil {
+		return fmt.Errorf("webhook %q: %w: %w", "order.refunded", webhook.ErrInvalidPayload, err)
+	}
 	return x.h.HandleOrderRefunded(ctx, event, d)
 }

@@ -30,4 +30,6 @@ func (v *OrderRefundedPayload) Validate() error {
 	return e.Err()
 }
 
-func (v *OrderRefundedPayload) validate(_ string, _ *oas.Errors) {}
+func (v *OrderRefundedPayload) validate(ptr string, e *oas.Errors) {
+	orderRefundedPayloadObject.Check(ptr, v.scan, e)
+}
