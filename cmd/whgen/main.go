@@ -1,6 +1,7 @@
 // Command whgen generates typed Go code from an OpenAPI 3.x document: models
 // with validation, request and response types for every operation and
-// webhook, and a table of operations that middleware can consult.
+// webhook, a table of operations that middleware can consult, a server on
+// http.ServeMux, a client, and verifying webhook receivers.
 //
 // Usage:
 //
@@ -46,11 +47,20 @@
 //	output: ./api
 //	package: api
 //	strict: false
-//	generate: [models, operations]
+//	generate: [models, operations, server, client, receiver]
 //	names:
 //	  /components/schemas/Pet: Animal   # a component schema, by JSON pointer
 //	  listPets: ListAnimals             # an operation, by operationId
 //	  pet.created: AnimalCreated        # a webhook, by name
+//	receiver:
+//	  route: property:type              # path, header:NAME or property:NAME
+//	  signature: standard-webhooks      # or github, stripe, slack, shopify
+//	  events:                           # routing values, by webhook name
+//	    pet.created: pet.created
+//
+// The same choices can live in the spec: x-whgen-route and
+// x-whgen-signature at the top level or on a webhook's operation, and
+// x-whgen-event on a webhook's operation.
 package main
 
 import (

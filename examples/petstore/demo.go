@@ -27,6 +27,12 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 		logger.Error("demo failed", "err", err)
 		return 1
 	}
+	fmt.Fprintln(stdout, "\nthe service and the webhook receiver, live on loopback:")
+	quiet := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if err := liveDemo(stdout, quiet); err != nil {
+		logger.Error("demo failed", "err", err)
+		return 1
+	}
 	return 0
 }
 
