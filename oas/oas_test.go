@@ -126,3 +126,14 @@ func TestDuplicateAndMultiple(t *testing.T) {
 		t.Errorf("MultipleOf is wrong for 0.3 or 0.35 by 0.1")
 	}
 }
+
+func TestObjectScanNotAnObject(t *testing.T) {
+	o := NewObject([]string{"a", "b"}, []int{0, 1}, nil, false)
+	for _, in := range []string{`null`, `[1]`, `"x"`} {
+		var e Errors
+		o.Check("/p", o.Scan([]byte(in)), &e)
+		if len(e) != 1 || !strings.HasPrefix(e[0].Message, "must be an object") {
+			t.Errorf("%s: got %v, want one problem saying it must be an object", in, e)
+		}
+	}
+}

@@ -54,6 +54,9 @@ type ScanResult struct {
 	// in that property's field, so a payload could carry a value that a
 	// reader going by the exact name (a proxy, a log) does not see.
 	folded, foldedKey string
+	// kind is the JSON type of a value that is not an object, such as
+	// "null" or "array"; empty for objects.
+	kind string
 }
 
 // Scan reads the members of the JSON object in data and returns its
@@ -72,6 +75,12 @@ func (o *Object) Scan(data []byte) ScanResult {
 		seen = make([]uint64, n)
 	}
 	var r ScanResult
+	if k := Kind(data); k != "object" {
+		// Listing every required property as absent would bury the one
+		// real problem.
+		r.kind = k
+		return r
+	}
 	forEachMember(data, func(name, value []byte) {
 		i, ok := o.index[string(name)]
 		switch {
@@ -106,6 +115,10 @@ func (o *Object) Scan(data []byte) ScanResult {
 // required property, "must not be null" for a null one, and "is not
 // allowed" for an unknown member of a closed object.
 func (o *Object) Check(pointer string, r ScanResult, e *Errors) {
+	if r.kind != "" {
+		e.Add(pointer, "must be an object, not "+r.kind)
+		return
+	}
 	for _, i := range r.problems {
 		if i < 0 {
 			e.Add(Join(pointer, o.keys[^i]), "must not be null")

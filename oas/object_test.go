@@ -25,7 +25,7 @@ func TestObjectScan(t *testing.T) {
 			"null, missing and unknown", `{"c": null, "d": {}}`,
 			Errors{{"/c", "must not be null"}, {"/a", "is required"}, {"/b", "is required"}, {"/d", "is not allowed: the object is closed (additionalProperties is false)"}},
 		},
-		{"not an object", `null`, Errors{{"/a", "is required"}, {"/b", "is required"}}},
+		{"not an object", `null`, Errors{{"", "must be an object, not null"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

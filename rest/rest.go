@@ -133,6 +133,8 @@ func DecodeJSON(body []byte, dst any) error {
 
 func jsonKind(goKind string) string {
 	switch goKind {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "an integer"
 	case "string":
 		return "a string"
 	case "bool":
