@@ -387,3 +387,10 @@ func Member(data []byte, name string) (string, bool) {
 		}
 	}
 }
+
+// EachMember calls f with the name and raw value of each member of the
+// JSON object in data, in order, without decoding the values. data must be
+// valid JSON; EachMember does nothing when it is not an object.
+func EachMember(data []byte, f func(name, value []byte)) {
+	forEachMember(data, f)
+}

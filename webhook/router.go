@@ -7,9 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
+	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/whgen/whgen/middleware"
+	"github.com/whgen/whgen/oas"
 )
 
 // Route is one webhook that a Router receives.
@@ -383,14 +387,52 @@ func (k *RouteKey) UnmarshalJSON(data []byte) error {
 }
 
 // DecodeRouteKeys decodes the properties of body into keys, a pointer to a
-// struct of RouteKey fields, and returns an error wrapping
-// ErrMalformedPayload when body is not a JSON object. Generated routing
-// code calls it, so the keys are matched exactly as encoding/json matches
-// them when it decodes the payload, case-insensitive match and last
-// duplicate included.
+// struct of RouteKey fields tagged with their JSON names, and returns an
+// error wrapping ErrMalformedPayload when body is not valid JSON or not an
+// object. Generated routing code calls it on every delivery, so it scans
+// the top-level members once instead of decoding the payload. Names match
+// exactly; a member that matches a property only in letter case, which
+// encoding/json would also accept, fails validation of the decoded payload.
 func DecodeRouteKeys(body []byte, keys any) error {
-	if err := json.Unmarshal(body, keys); err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformedPayload, err)
+	if !json.Valid(body) {
+		return fmt.Errorf("%w: the body is not valid JSON", ErrMalformedPayload)
 	}
-	return nil
+	switch kind := oas.Kind(body); kind {
+	case "null":
+		return nil // no keys, as encoding/json leaves a struct alone for null
+	case "object":
+	default:
+		return fmt.Errorf("%w: the body is a JSON %s, not an object", ErrMalformedPayload, kind)
+	}
+	v := reflect.ValueOf(keys).Elem()
+	fields := routeKeyFields(v.Type())
+	var err error
+	oas.EachMember(body, func(name, value []byte) {
+		i, ok := fields[string(name)]
+		if !ok || err != nil {
+			return
+		}
+		err = v.Field(i).Addr().Interface().(*RouteKey).UnmarshalJSON(value)
+	})
+	return err
+}
+
+var routeKeyCache sync.Map // reflect.Type → map[string]int
+
+// routeKeyFields maps the JSON names of a route key struct's fields to
+// their indexes.
+func routeKeyFields(t reflect.Type) map[string]int {
+	if m, ok := routeKeyCache.Load(t); ok {
+		return m.(map[string]int)
+	}
+	m := make(map[string]int, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			name = t.Field(i).Name
+		}
+		m[name] = i
+	}
+	routeKeyCache.Store(t, m)
+	return m
 }
