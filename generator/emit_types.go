@@ -57,17 +57,12 @@ func additionalType(d *Decl) *jen.Statement {
 }
 
 // rejectsNull reports whether Object.Scan must report a null value of f.
-// A field that is not nullable holds the zero value after a null, which
-// Validate could not tell from a value that was sent. A field of type any
-// holds null as nil, which is valid unless the schema lists its values.
-//
-// NOTE: only required properties are scanned for null. Null for an
-// optional property that is not nullable decodes as if the property were
-// absent, and Validate does not report it. Checking it would make every
-// struct scan its members, which today only structs with required
-// properties, a closed schema or additional properties do.
+// After a null, a field that is not nullable holds its zero value or nil,
+// which Validate cannot tell from a value that was sent or from an absent
+// property. A field of type any holds null as nil, which is valid unless
+// the schema lists its values.
 func rejectsNull(f *Field) bool {
-	if !f.Required || f.Nullable {
+	if f.Nullable {
 		return false
 	}
 	t := underlyingType(f.Type)
@@ -126,7 +121,7 @@ func (e *emitter) structDecl(f *jen.File, d *Decl) {
 	)
 
 	f.Line()
-	f.Comment("UnmarshalJSON decodes v and records which required properties were absent or null.")
+	f.Comment("UnmarshalJSON decodes v and records the problems with its members that Validate reports.")
 	body := []jen.Code{
 		jen.Type().Id("plain").Id(d.Name),
 		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Parens(jen.Op("*").Id("plain")).Call(jen.Id("v"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),

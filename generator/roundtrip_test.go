@@ -84,6 +84,7 @@ var petstoreInvalid = []invalidValue{
 	{"minProperties", "/components/schemas/PetPatch", `{}`, ""},
 	{"email format", "/components/schemas/Adopter", `{"name":"Ann","email":"not an address"}`, "/email"},
 	{"null for non-nullable", "/components/schemas/Adopter", `{"name":null,"email":"ann@example.com"}`, "/name"},
+	{"null for optional non-nullable", "/components/schemas/NewPet", `{"name":"Rex","species":"dog","tags":null}`, "/tags"},
 	{"const mismatch", "/components/schemas/PetCreatedEvent", `{"type":"pet.adopted","timestamp":"2024-05-01T10:00:00Z","data":` + petJSON + `}`, "/type"},
 	{"nested missing required", "/components/schemas/AdoptionRequest", `{"adopter":{"name":"Ann"}}`, "/adopter/email"},
 	{"oneOf no match", "/components/schemas/AdoptionFailedEvent", `{"type":"adoption.failed","timestamp":"2024-05-01T10:00:00Z","data":{"adoptionId":"7f1d2a5e-0c1b-4b7e-9a43-1c2d3e4f5a6b","reason":{"kind":"weather"}}}`, "/data/reason"},

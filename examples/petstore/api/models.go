@@ -21,7 +21,7 @@ type Adopter struct {
 
 var adopterObject = oas.NewObject([]string{"email", "name", "phone"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Adopter) UnmarshalJSON(data []byte) error {
 	type plain Adopter
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -42,7 +42,7 @@ type Adoption struct {
 
 var adoptionObject = oas.NewObject([]string{"id", "petId", "state"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Adoption) UnmarshalJSON(data []byte) error {
 	type plain Adoption
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -64,7 +64,7 @@ type AdoptionFailedEvent struct {
 
 var adoptionFailedEventObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *AdoptionFailedEvent) UnmarshalJSON(data []byte) error {
 	type plain AdoptionFailedEvent
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -85,7 +85,7 @@ type AdoptionFailedEventData struct {
 
 var adoptionFailedEventDataObject = oas.NewObject([]string{"adoptionId", "reason"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *AdoptionFailedEventData) UnmarshalJSON(data []byte) error {
 	type plain AdoptionFailedEventData
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -179,9 +179,9 @@ type AdoptionRequest struct {
 	scan oas.ScanResult
 }
 
-var adoptionRequestObject = oas.NewObject([]string{"adopter", "note"}, []int{0}, []int{0}, false)
+var adoptionRequestObject = oas.NewObject([]string{"adopter", "note"}, []int{0}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *AdoptionRequest) UnmarshalJSON(data []byte) error {
 	type plain AdoptionRequest
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -212,7 +212,7 @@ type EventEnvelope struct {
 
 var eventEnvelopeObject = oas.NewObject([]string{"timestamp", "type"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *EventEnvelope) UnmarshalJSON(data []byte) error {
 	type plain EventEnvelope
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -234,7 +234,7 @@ type InventoryLowPayload struct {
 
 var inventoryLowPayloadObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *InventoryLowPayload) UnmarshalJSON(data []byte) error {
 	type plain InventoryLowPayload
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -255,7 +255,7 @@ type InventoryLowPayloadData struct {
 
 var inventoryLowPayloadDataObject = oas.NewObject([]string{"available", "species"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *InventoryLowPayloadData) UnmarshalJSON(data []byte) error {
 	type plain InventoryLowPayloadData
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -284,9 +284,9 @@ type NewPet struct {
 	scan oas.ScanResult
 }
 
-var newPetObject = oas.NewObject([]string{"birthDate", "labels", "microchip", "name", "species", "tags", "weightKg"}, []int{3, 4}, []int{3, 4}, true)
+var newPetObject = oas.NewObject([]string{"birthDate", "labels", "microchip", "name", "species", "tags", "weightKg"}, []int{3, 4}, []int{1, 3, 4, 5, 6}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *NewPet) UnmarshalJSON(data []byte) error {
 	type plain NewPet
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -307,9 +307,9 @@ type NewWebhookEndpoint struct {
 	scan oas.ScanResult
 }
 
-var newWebhookEndpointObject = oas.NewObject([]string{"description", "events", "url"}, []int{2}, []int{2}, false)
+var newWebhookEndpointObject = oas.NewObject([]string{"description", "events", "url"}, []int{2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *NewWebhookEndpoint) UnmarshalJSON(data []byte) error {
 	type plain NewWebhookEndpoint
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -330,9 +330,9 @@ type PaymentDeclined struct {
 	scan oas.ScanResult
 }
 
-var paymentDeclinedObject = oas.NewObject([]string{"code", "kind", "retryable"}, []int{0, 1}, []int{0, 1}, false)
+var paymentDeclinedObject = oas.NewObject([]string{"code", "kind", "retryable"}, []int{0, 1}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *PaymentDeclined) UnmarshalJSON(data []byte) error {
 	type plain PaymentDeclined
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -363,9 +363,9 @@ type Pet struct {
 	scan oas.ScanResult
 }
 
-var petObject = oas.NewObject([]string{"adoptedBy", "birthDate", "createdAt", "id", "labels", "microchip", "name", "species", "status", "tags", "weightKg"}, []int{2, 3, 6, 7, 8}, []int{2, 3, 6, 7, 8}, true)
+var petObject = oas.NewObject([]string{"adoptedBy", "birthDate", "createdAt", "id", "labels", "microchip", "name", "species", "status", "tags", "weightKg"}, []int{2, 3, 6, 7, 8}, []int{0, 2, 3, 4, 6, 7, 8, 9, 10}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Pet) UnmarshalJSON(data []byte) error {
 	type plain Pet
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -387,7 +387,7 @@ type PetAdoptedEvent struct {
 
 var petAdoptedEventObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *PetAdoptedEvent) UnmarshalJSON(data []byte) error {
 	type plain PetAdoptedEvent
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -408,7 +408,7 @@ type PetAdoptedEventData struct {
 
 var petAdoptedEventDataObject = oas.NewObject([]string{"adopter", "pet"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *PetAdoptedEventData) UnmarshalJSON(data []byte) error {
 	type plain PetAdoptedEventData
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -430,7 +430,7 @@ type PetCreatedEvent struct {
 
 var petCreatedEventObject = oas.NewObject([]string{"data", "timestamp", "type"}, []int{0, 1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *PetCreatedEvent) UnmarshalJSON(data []byte) error {
 	type plain PetCreatedEvent
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -451,9 +451,9 @@ type PetPatch struct {
 	scan oas.ScanResult
 }
 
-var petPatchObject = oas.NewObject([]string{"birthDate", "name", "status", "tags"}, []int{}, []int{}, false)
+var petPatchObject = oas.NewObject([]string{"birthDate", "name", "status", "tags"}, []int{}, []int{1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *PetPatch) UnmarshalJSON(data []byte) error {
 	type plain PetPatch
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -486,9 +486,9 @@ type Problem struct {
 	scan oas.ScanResult
 }
 
-var problemObject = oas.NewObject([]string{"detail", "instance", "status", "title", "type"}, []int{}, []int{}, false)
+var problemObject = oas.NewObject([]string{"detail", "instance", "status", "title", "type"}, []int{}, []int{0, 1, 2, 3, 4}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Problem) UnmarshalJSON(data []byte) error {
 	type plain Problem
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -520,7 +520,7 @@ type RejectedByShelter struct {
 
 var rejectedByShelterObject = oas.NewObject([]string{"kind", "message"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *RejectedByShelter) UnmarshalJSON(data []byte) error {
 	type plain RejectedByShelter
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -557,9 +557,9 @@ type WebhookEndpoint struct {
 	scan oas.ScanResult
 }
 
-var webhookEndpointObject = oas.NewObject([]string{"createdAt", "description", "disabled", "events", "id", "secret", "url"}, []int{0, 4, 5, 6}, []int{0, 4, 5, 6}, false)
+var webhookEndpointObject = oas.NewObject([]string{"createdAt", "description", "disabled", "events", "id", "secret", "url"}, []int{0, 4, 5, 6}, []int{0, 1, 2, 3, 4, 5, 6}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *WebhookEndpoint) UnmarshalJSON(data []byte) error {
 	type plain WebhookEndpoint
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

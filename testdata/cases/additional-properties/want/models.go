@@ -19,9 +19,9 @@ type Closed struct {
 	scan oas.ScanResult
 }
 
-var closedObject = oas.NewObject([]string{"a", "b"}, []int{0}, []int{0}, true)
+var closedObject = oas.NewObject([]string{"a", "b"}, []int{0}, []int{0, 1}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Closed) UnmarshalJSON(data []byte) error {
 	type plain Closed
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -38,7 +38,7 @@ type Empty struct {
 
 var emptyObject = oas.NewObject([]string{}, []int{}, []int{}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Empty) UnmarshalJSON(data []byte) error {
 	type plain Empty
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -59,9 +59,9 @@ type Measure struct {
 	scan oas.ScanResult
 }
 
-var measureObject = oas.NewObject([]string{"unit", "value"}, []int{1}, []int{1}, false)
+var measureObject = oas.NewObject([]string{"unit", "value"}, []int{1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Measure) UnmarshalJSON(data []byte) error {
 	type plain Measure
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -82,7 +82,7 @@ type Open struct {
 
 var openObject = oas.NewObject([]string{"kind"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Open) UnmarshalJSON(data []byte) error {
 	type plain Open
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -112,9 +112,9 @@ type Typed struct {
 	scan oas.ScanResult
 }
 
-var typedObject = oas.NewObject([]string{"kind"}, []int{}, []int{}, false)
+var typedObject = oas.NewObject([]string{"kind"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Typed) UnmarshalJSON(data []byte) error {
 	type plain Typed
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -143,9 +143,9 @@ type Unspecified struct {
 	scan oas.ScanResult
 }
 
-var unspecifiedObject = oas.NewObject([]string{"a"}, []int{}, []int{}, false)
+var unspecifiedObject = oas.NewObject([]string{"a"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Unspecified) UnmarshalJSON(data []byte) error {
 	type plain Unspecified
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

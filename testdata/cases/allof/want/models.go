@@ -18,9 +18,9 @@ type Base struct {
 	scan oas.ScanResult
 }
 
-var baseObject = oas.NewObject([]string{"created", "id", "type"}, []int{1}, []int{1}, false)
+var baseObject = oas.NewObject([]string{"created", "id", "type"}, []int{1}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Base) UnmarshalJSON(data []byte) error {
 	type plain Base
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -43,9 +43,9 @@ type Extended struct {
 	scan oas.ScanResult
 }
 
-var extendedObject = oas.NewObject([]string{"created", "id", "name", "type"}, []int{1, 2}, []int{1, 2}, false)
+var extendedObject = oas.NewObject([]string{"created", "id", "name", "type"}, []int{1, 2}, []int{0, 1, 2, 3}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Extended) UnmarshalJSON(data []byte) error {
 	type plain Extended
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -64,9 +64,9 @@ type Holder struct {
 	scan oas.ScanResult
 }
 
-var holderObject = oas.NewObject([]string{"base", "inline"}, []int{}, []int{}, false)
+var holderObject = oas.NewObject([]string{"base", "inline"}, []int{}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Holder) UnmarshalJSON(data []byte) error {
 	type plain Holder
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -85,9 +85,9 @@ type HolderInline struct {
 	scan oas.ScanResult
 }
 
-var holderInlineObject = oas.NewObject([]string{"a", "b"}, []int{}, []int{}, false)
+var holderInlineObject = oas.NewObject([]string{"a", "b"}, []int{}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *HolderInline) UnmarshalJSON(data []byte) error {
 	type plain HolderInline
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -106,9 +106,9 @@ type Narrowed struct {
 	scan oas.ScanResult
 }
 
-var narrowedObject = oas.NewObject([]string{"created", "id", "type"}, []int{1, 2}, []int{1, 2}, false)
+var narrowedObject = oas.NewObject([]string{"created", "id", "type"}, []int{1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Narrowed) UnmarshalJSON(data []byte) error {
 	type plain Narrowed
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -129,9 +129,9 @@ type Nested struct {
 	scan oas.ScanResult
 }
 
-var nestedObject = oas.NewObject([]string{"created", "id", "level", "name", "type"}, []int{1, 3}, []int{1, 3}, false)
+var nestedObject = oas.NewObject([]string{"created", "id", "level", "name", "type"}, []int{1, 3}, []int{0, 1, 2, 3, 4}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Nested) UnmarshalJSON(data []byte) error {
 	type plain Nested
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

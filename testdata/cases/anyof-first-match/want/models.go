@@ -98,9 +98,9 @@ type RuleObject0 struct {
 	scan oas.ScanResult
 }
 
-var ruleObject0Object = oas.NewObject([]string{"id", "wait"}, []int{0}, []int{0}, false)
+var ruleObject0Object = oas.NewObject([]string{"id", "wait"}, []int{0}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *RuleObject0) UnmarshalJSON(data []byte) error {
 	type plain RuleObject0
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -119,9 +119,9 @@ type RuleObject1 struct {
 	scan oas.ScanResult
 }
 
-var ruleObject1Object = oas.NewObject([]string{"id", "reviewers"}, []int{0}, []int{0}, false)
+var ruleObject1Object = oas.NewObject([]string{"id", "reviewers"}, []int{0}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *RuleObject1) UnmarshalJSON(data []byte) error {
 	type plain RuleObject1
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

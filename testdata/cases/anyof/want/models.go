@@ -87,9 +87,9 @@ type Constraints struct {
 	scan oas.ScanResult
 }
 
-var constraintsObject = oas.NewObject([]string{"email", "phone"}, []int{}, []int{}, false)
+var constraintsObject = oas.NewObject([]string{"email", "phone"}, []int{}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Constraints) UnmarshalJSON(data []byte) error {
 	type plain Constraints
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -188,7 +188,7 @@ type Email struct {
 
 var emailObject = oas.NewObject([]string{"email"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Email) UnmarshalJSON(data []byte) error {
 	type plain Email
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -213,7 +213,7 @@ type Phone struct {
 
 var phoneObject = oas.NewObject([]string{"phone"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Phone) UnmarshalJSON(data []byte) error {
 	type plain Phone
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -26,9 +26,9 @@ type EvilFuncMainPayload struct {
 	scan oas.ScanResult
 }
 
-var evilFuncMainPayloadObject = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+var evilFuncMainPayloadObject = oas.NewObject([]string{"id"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *EvilFuncMainPayload) UnmarshalJSON(data []byte) error {
 	type plain EvilFuncMainPayload
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -55,9 +55,9 @@ type Item struct {
 	scan oas.ScanResult
 }
 
-var itemObject = oas.NewObject([]string{"note"}, []int{}, []int{}, false)
+var itemObject = oas.NewObject([]string{"note"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Item) UnmarshalJSON(data []byte) error {
 	type plain Item
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

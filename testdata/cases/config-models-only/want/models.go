@@ -15,9 +15,9 @@ type ThingV2 struct {
 	scan oas.ScanResult
 }
 
-var thingV2Object = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+var thingV2Object = oas.NewObject([]string{"id"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *ThingV2) UnmarshalJSON(data []byte) error {
 	type plain ThingV2
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -15,9 +15,9 @@ type Thing struct {
 	scan oas.ScanResult
 }
 
-var thingObject = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+var thingObject = oas.NewObject([]string{"id"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Thing) UnmarshalJSON(data []byte) error {
 	type plain Thing
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -25,7 +25,7 @@ type Record struct {
 
 var recordObject = oas.NewObject([]string{"created", "day"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Record) UnmarshalJSON(data []byte) error {
 	type plain Record
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

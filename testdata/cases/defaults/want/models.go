@@ -37,9 +37,9 @@ type Settings struct {
 	scan oas.ScanResult
 }
 
-var settingsObject = oas.NewObject([]string{"enabled", "limits", "mode", "name", "nothing", "pageSize", "ratio", "tags"}, []int{}, []int{}, false)
+var settingsObject = oas.NewObject([]string{"enabled", "limits", "mode", "name", "nothing", "pageSize", "ratio", "tags"}, []int{}, []int{0, 1, 2, 3, 5, 6, 7}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Settings) UnmarshalJSON(data []byte) error {
 	type plain Settings
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

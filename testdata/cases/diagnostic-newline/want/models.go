@@ -28,7 +28,7 @@ type TwoLinesPayload struct {
 
 var twoLinesPayloadObject = oas.NewObject([]string{}, []int{}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *TwoLinesPayload) UnmarshalJSON(data []byte) error {
 	type plain TwoLinesPayload
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

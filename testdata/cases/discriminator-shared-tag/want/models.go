@@ -19,9 +19,9 @@ type InputMessage struct {
 	scan oas.ScanResult
 }
 
-var inputMessageObject = oas.NewObject([]string{"content", "role", "type"}, []int{1, 2}, []int{1, 2}, true)
+var inputMessageObject = oas.NewObject([]string{"content", "role", "type"}, []int{1, 2}, []int{0, 1, 2}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *InputMessage) UnmarshalJSON(data []byte) error {
 	type plain InputMessage
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -131,7 +131,7 @@ type OutputMessage struct {
 
 var outputMessageObject = oas.NewObject([]string{"status", "type"}, []int{0, 1}, []int{0, 1}, true)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *OutputMessage) UnmarshalJSON(data []byte) error {
 	type plain OutputMessage
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -151,7 +151,7 @@ type ToolCall struct {
 
 var toolCallObject = oas.NewObject([]string{"name", "type"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *ToolCall) UnmarshalJSON(data []byte) error {
 	type plain ToolCall
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -21,9 +21,9 @@ type Setting struct {
 	scan oas.ScanResult
 }
 
-var settingObject = oas.NewObject([]string{"fallback", "history", "value"}, []int{2}, []int{2}, false)
+var settingObject = oas.NewObject([]string{"fallback", "history", "value"}, []int{2}, []int{1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Setting) UnmarshalJSON(data []byte) error {
 	type plain Setting
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -33,9 +33,9 @@ type Event struct {
 	scan oas.ScanResult
 }
 
-var eventObject = oas.NewObject([]string{"color", "inlineState", "level", "type"}, []int{0, 3}, []int{0, 3}, false)
+var eventObject = oas.NewObject([]string{"color", "inlineState", "level", "type"}, []int{0, 3}, []int{0, 1, 2, 3}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Event) UnmarshalJSON(data []byte) error {
 	type plain Event
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

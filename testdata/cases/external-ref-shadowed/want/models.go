@@ -22,7 +22,7 @@ type Money2 struct {
 
 var money2Object = oas.NewObject([]string{"amount", "currency"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Money2) UnmarshalJSON(data []byte) error {
 	type plain Money2
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -42,7 +42,7 @@ type Payment struct {
 
 var paymentObject = oas.NewObject([]string{"amount"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Payment) UnmarshalJSON(data []byte) error {
 	type plain Payment
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -17,9 +17,9 @@ type Address struct {
 	scan oas.ScanResult
 }
 
-var addressObject = oas.NewObject([]string{"country", "line1"}, []int{}, []int{}, false)
+var addressObject = oas.NewObject([]string{"country", "line1"}, []int{}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Address) UnmarshalJSON(data []byte) error {
 	type plain Address
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -40,7 +40,7 @@ type Money struct {
 
 var moneyObject = oas.NewObject([]string{"amount", "currency"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Money) UnmarshalJSON(data []byte) error {
 	type plain Money
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -58,9 +58,9 @@ type Order struct {
 	scan oas.ScanResult
 }
 
-var orderObject = oas.NewObject([]string{"shipTo", "total"}, []int{1}, []int{1}, false)
+var orderObject = oas.NewObject([]string{"shipTo", "total"}, []int{1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Order) UnmarshalJSON(data []byte) error {
 	type plain Order
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

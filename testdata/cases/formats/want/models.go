@@ -39,9 +39,9 @@ type Formats struct {
 	scan oas.ScanResult
 }
 
-var formatsObject = oas.NewObject([]string{"base64", "binary", "byte", "date", "dateTime", "double", "email", "float", "hostname", "int32", "int64", "integer", "ipv4", "ipv6", "nullableDateTime", "number", "optionalDate", "password", "time", "uri", "uriReference", "uuid"}, []int{1, 2, 3, 4, 5, 6, 7, 9, 10, 19, 21}, []int{1, 2, 3, 4, 5, 6, 7, 9, 10, 19, 21}, false)
+var formatsObject = oas.NewObject([]string{"base64", "binary", "byte", "date", "dateTime", "double", "email", "float", "hostname", "int32", "int64", "integer", "ipv4", "ipv6", "nullableDateTime", "number", "optionalDate", "password", "time", "uri", "uriReference", "uuid"}, []int{1, 2, 3, 4, 5, 6, 7, 9, 10, 19, 21}, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Formats) UnmarshalJSON(data []byte) error {
 	type plain Formats
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

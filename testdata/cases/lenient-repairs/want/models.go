@@ -17,9 +17,9 @@ type Item struct {
 	scan oas.ScanResult
 }
 
-var itemObject = oas.NewObject([]string{"owner", "sample", "status"}, []int{}, []int{}, false)
+var itemObject = oas.NewObject([]string{"owner", "sample", "status"}, []int{}, []int{1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Item) UnmarshalJSON(data []byte) error {
 	type plain Item
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

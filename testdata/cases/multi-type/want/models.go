@@ -20,7 +20,7 @@ type Holder struct {
 
 var holderObject = oas.NewObject([]string{"count", "ids", "value"}, []int{2}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Holder) UnmarshalJSON(data []byte) error {
 	type plain Holder
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -105,9 +105,9 @@ type NullableObject struct {
 	scan oas.ScanResult
 }
 
-var nullableObjectObject = oas.NewObject([]string{"a"}, []int{}, []int{}, false)
+var nullableObjectObject = oas.NewObject([]string{"a"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *NullableObject) UnmarshalJSON(data []byte) error {
 	type plain NullableObject
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -15,9 +15,9 @@ type Café struct {
 	scan oas.ScanResult
 }
 
-var caféObject = oas.NewObject([]string{"größe"}, []int{}, []int{}, false)
+var caféObject = oas.NewObject([]string{"größe"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Café) UnmarshalJSON(data []byte) error {
 	type plain Café
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -34,9 +34,9 @@ type CreatePetRequest struct {
 	scan oas.ScanResult
 }
 
-var createPetRequestObject = oas.NewObject([]string{"name"}, []int{}, []int{}, false)
+var createPetRequestObject = oas.NewObject([]string{"name"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *CreatePetRequest) UnmarshalJSON(data []byte) error {
 	type plain CreatePetRequest
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -54,9 +54,9 @@ type CreatePetResponse struct {
 	scan oas.ScanResult
 }
 
-var createPetResponseObject = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+var createPetResponseObject = oas.NewObject([]string{"id"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *CreatePetResponse) UnmarshalJSON(data []byte) error {
 	type plain CreatePetResponse
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -80,9 +80,9 @@ type Func struct {
 	scan oas.ScanResult
 }
 
-var func_Object = oas.NewObject([]string{"2fa", "Validate", "a b", "map", "range", "validate"}, []int{}, []int{}, false)
+var func_Object = oas.NewObject([]string{"2fa", "Validate", "a b", "map", "range", "validate"}, []int{}, []int{0, 1, 2, 3, 4, 5}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Func) UnmarshalJSON(data []byte) error {
 	type plain Func
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -122,9 +122,9 @@ type UserName3 struct {
 	scan oas.ScanResult
 }
 
-var userName3Object = oas.NewObject([]string{"first"}, []int{}, []int{}, false)
+var userName3Object = oas.NewObject([]string{"first"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *UserName3) UnmarshalJSON(data []byte) error {
 	type plain UserName3
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -141,9 +141,9 @@ type X3DSecure struct {
 	scan oas.ScanResult
 }
 
-var x3DSecureObject = oas.NewObject([]string{"version"}, []int{}, []int{}, false)
+var x3DSecureObject = oas.NewObject([]string{"version"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *X3DSecure) UnmarshalJSON(data []byte) error {
 	type plain X3DSecure
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -18,9 +18,9 @@ type Box struct {
 	scan oas.ScanResult
 }
 
-var boxObject = oas.NewObject([]string{"side"}, []int{}, []int{}, false)
+var boxObject = oas.NewObject([]string{"side"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Box) UnmarshalJSON(data []byte) error {
 	type plain Box
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -45,7 +45,7 @@ type Crate struct {
 
 var crateObject = oas.NewObject([]string{"boxes", "label", "size", "sizes"}, []int{0, 2, 3}, []int{0, 3}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Crate) UnmarshalJSON(data []byte) error {
 	type plain Crate
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

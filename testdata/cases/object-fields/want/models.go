@@ -32,9 +32,9 @@ type Account struct {
 	scan oas.ScanResult
 }
 
-var accountObject = oas.NewObject([]string{"address", "email", "extra", "id", "manager", "name", "nickname", "notes", "phone", "scores", "tags"}, []int{3, 4, 5, 6, 10}, []int{3, 5, 10}, false)
+var accountObject = oas.NewObject([]string{"address", "email", "extra", "id", "manager", "name", "nickname", "notes", "phone", "scores", "tags"}, []int{3, 4, 5, 6, 10}, []int{0, 1, 3, 5, 7, 9, 10}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Account) UnmarshalJSON(data []byte) error {
 	type plain Account
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -52,9 +52,9 @@ type Address struct {
 	scan oas.ScanResult
 }
 
-var addressObject = oas.NewObject([]string{"city", "street"}, []int{}, []int{}, false)
+var addressObject = oas.NewObject([]string{"city", "street"}, []int{}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Address) UnmarshalJSON(data []byte) error {
 	type plain Address
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -74,7 +74,7 @@ type Legacy struct {
 
 var legacyObject = oas.NewObject([]string{"count"}, []int{}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Legacy) UnmarshalJSON(data []byte) error {
 	type plain Legacy
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -93,7 +93,7 @@ type Person struct {
 
 var personObject = oas.NewObject([]string{"name"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Person) UnmarshalJSON(data []byte) error {
 	type plain Person
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -18,9 +18,9 @@ type Cat struct {
 	scan oas.ScanResult
 }
 
-var catObject = oas.NewObject([]string{"indoor", "name", "petType"}, []int{1, 2}, []int{1, 2}, false)
+var catObject = oas.NewObject([]string{"indoor", "name", "petType"}, []int{1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Cat) UnmarshalJSON(data []byte) error {
 	type plain Cat
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -40,7 +40,7 @@ type Circle struct {
 
 var circleObject = oas.NewObject([]string{"radius", "shape"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Circle) UnmarshalJSON(data []byte) error {
 	type plain Circle
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -59,9 +59,9 @@ type Dog struct {
 	scan oas.ScanResult
 }
 
-var dogObject = oas.NewObject([]string{"breed", "name", "petType"}, []int{1, 2}, []int{1, 2}, false)
+var dogObject = oas.NewObject([]string{"breed", "name", "petType"}, []int{1, 2}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Dog) UnmarshalJSON(data []byte) error {
 	type plain Dog
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -225,7 +225,7 @@ type NoticeEmailNotice struct {
 
 var noticeEmailNoticeObject = oas.NewObject([]string{"address", "kind"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *NoticeEmailNotice) UnmarshalJSON(data []byte) error {
 	type plain NoticeEmailNotice
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -245,7 +245,7 @@ type NoticeSmsNotice struct {
 
 var noticeSmsNoticeObject = oas.NewObject([]string{"kind", "number"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *NoticeSmsNotice) UnmarshalJSON(data []byte) error {
 	type plain NoticeSmsNotice
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -414,7 +414,7 @@ type Square struct {
 
 var squareObject = oas.NewObject([]string{"shape", "side"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Square) UnmarshalJSON(data []byte) error {
 	type plain Square
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

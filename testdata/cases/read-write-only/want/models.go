@@ -22,9 +22,9 @@ type User struct {
 	scan oas.ScanResult
 }
 
-var userObject = oas.NewObject([]string{"createdAt", "id", "name", "password"}, []int{1, 2, 3}, []int{1, 2, 3}, false)
+var userObject = oas.NewObject([]string{"createdAt", "id", "name", "password"}, []int{1, 2, 3}, []int{0, 1, 2, 3}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *User) UnmarshalJSON(data []byte) error {
 	type plain User
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -21,7 +21,7 @@ type Chain struct {
 
 var chainObject = oas.NewObject([]string{"next"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Chain) UnmarshalJSON(data []byte) error {
 	type plain Chain
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -40,7 +40,7 @@ type Employee struct {
 
 var employeeObject = oas.NewObject([]string{"team"}, []int{0}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Employee) UnmarshalJSON(data []byte) error {
 	type plain Employee
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -124,9 +124,9 @@ type Node struct {
 	scan oas.ScanResult
 }
 
-var nodeObject = oas.NewObject([]string{"children", "name", "parent"}, []int{1}, []int{1}, false)
+var nodeObject = oas.NewObject([]string{"children", "name", "parent"}, []int{1}, []int{0, 1, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Node) UnmarshalJSON(data []byte) error {
 	type plain Node
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -148,7 +148,7 @@ type Sum struct {
 
 var sumObject = oas.NewObject([]string{"left", "right"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Sum) UnmarshalJSON(data []byte) error {
 	type plain Sum
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -167,9 +167,9 @@ type Team struct {
 	scan oas.ScanResult
 }
 
-var teamObject = oas.NewObject([]string{"lead", "members"}, []int{0}, []int{0}, false)
+var teamObject = oas.NewObject([]string{"lead", "members"}, []int{0}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Team) UnmarshalJSON(data []byte) error {
 	type plain Team
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

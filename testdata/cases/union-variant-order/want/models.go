@@ -82,7 +82,7 @@ type Holder struct {
 
 var holderObject = oas.NewObject([]string{"choice"}, []int{0}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Holder) UnmarshalJSON(data []byte) error {
 	type plain Holder
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

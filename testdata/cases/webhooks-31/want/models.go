@@ -18,7 +18,7 @@ type Invoice struct {
 
 var invoiceObject = oas.NewObject([]string{"amount", "id"}, []int{0, 1}, []int{0, 1}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Invoice) UnmarshalJSON(data []byte) error {
 	type plain Invoice
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -16,9 +16,9 @@ type OnlyExtensionPayload struct {
 	scan oas.ScanResult
 }
 
-var onlyExtensionPayloadObject = oas.NewObject([]string{"id"}, []int{}, []int{}, false)
+var onlyExtensionPayloadObject = oas.NewObject([]string{"id"}, []int{}, []int{0}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *OnlyExtensionPayload) UnmarshalJSON(data []byte) error {
 	type plain OnlyExtensionPayload
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {

@@ -17,9 +17,9 @@ type Order struct {
 	scan oas.ScanResult
 }
 
-var orderObject = oas.NewObject([]string{"id", "note", "total"}, []int{0}, []int{0}, false)
+var orderObject = oas.NewObject([]string{"id", "note", "total"}, []int{0}, []int{0, 2}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Order) UnmarshalJSON(data []byte) error {
 	type plain Order
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
@@ -39,7 +39,7 @@ type OrderRefundedPayload struct {
 
 var orderRefundedPayloadObject = oas.NewObject([]string{"amount"}, []int{}, []int{}, false)
 
-// UnmarshalJSON decodes v and records which required properties were absent or null.
+// UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *OrderRefundedPayload) UnmarshalJSON(data []byte) error {
 	type plain OrderRefundedPayload
 	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
