@@ -17,7 +17,9 @@ import (
 )
 
 // countingHandler accepts every event without printing it.
-type countingHandler struct{ api.UnimplementedWebhookHandler }
+type countingHandler struct {
+	api.UnimplementedWebhookHandler
+}
 
 func (countingHandler) HandlePetCreated(context.Context, *api.PetCreatedEvent, *webhook.Delivery) error {
 	return nil
