@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -15,15 +14,6 @@ import (
 	"github.com/whgen/whgen/examples/petstore/api"
 	"github.com/whgen/whgen/webhook"
 )
-
-// countingHandler accepts every event without printing it.
-type countingHandler struct {
-	api.UnimplementedWebhookHandler
-}
-
-func (countingHandler) HandlePetCreated(context.Context, *api.PetCreatedEvent, *webhook.Delivery) error {
-	return nil
-}
 
 // BenchmarkReceivePetCreated compares the generated receiver's verify,
 // route, decode and validate of one pet.created delivery with the floor
