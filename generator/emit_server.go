@@ -477,13 +477,24 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 		var decode []jen.Code
 		switch c.Kind {
 		case "json":
-			target := jen.Op("&").Id(field)
-			if !isNilable(c.Type) {
-				decode = append(decode, jen.Id(field).Op("=").New(typ(c.Type)))
-				target = jen.Id(field)
+			// Decoding into the field itself leaves a pointer nil for a
+			// null body, so null is told apart from an empty value.
+			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeJSON").Call(jen.Id("body"), jen.Op("&").Id(field)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+			if isNilable(c.Type) {
+				decode = append(decode, e.bodyValidation(field, c)...)
+				break
 			}
-			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeJSON").Call(jen.Id("body"), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
-			decode = append(decode, e.bodyValidation(field, c)...)
+			validation := e.bodyValidation(field, c)
+			if contentNullable(c) {
+				if len(validation) > 0 {
+					decode = append(decode, jen.If(jen.Id(field).Op("!=").Nil()).Block(validation...))
+				}
+				break
+			}
+			decode = append(decode, jen.If(jen.Id(field).Op("==").Nil()).Block(
+				jen.Return(jen.Nil(), jen.Qual(restPkg, "Invalid").Call(jen.Qual(oasPkg, "Errors").Values(jen.Values(jen.Dict{jen.Id("Message"): jen.Lit("must not be null")})))),
+			))
+			decode = append(decode, validation...)
 		case "form":
 			target := jen.Op("&").Id(field)
 			if !isNilable(c.Type) {
@@ -697,4 +708,12 @@ func specFile(f *jen.File) {
 	f.Comment("SpecJSON is the OpenAPI document the package was generated from, as JSON.")
 	f.Comment("//go:embed openapi.json")
 	f.Var().Id("SpecJSON").Index().Byte()
+}
+
+// contentNullable reports whether a body's schema accepts null.
+func contentNullable(c *Content) bool {
+	if c.Type.Schema != nil && isNullable(c.Type.Schema) {
+		return true
+	}
+	return c.Type.Kind == RefNamed && c.Type.Decl.Nullable
 }

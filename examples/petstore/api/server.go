@@ -374,9 +374,11 @@ func decodeCreatePetRequest(r *http.Request, maxBody int64) (*CreatePetRequest, 
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
-			req.Body = new(NewPet)
-			if err := rest.DecodeJSON(body, req.Body); err != nil {
+			if err := rest.DecodeJSON(body, &req.Body); err != nil {
 				return nil, err
+			}
+			if req.Body == nil {
+				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
 				return nil, err
@@ -627,9 +629,11 @@ func decodeUpdatePetRequest(r *http.Request, maxBody int64) (*UpdatePetRequest, 
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
-			req.Body = new(PetPatch)
-			if err := rest.DecodeJSON(body, req.Body); err != nil {
+			if err := rest.DecodeJSON(body, &req.Body); err != nil {
 				return nil, err
+			}
+			if req.Body == nil {
+				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
 				return nil, err
@@ -746,9 +750,11 @@ func decodeAdoptPetRequest(r *http.Request, maxBody int64) (*AdoptPetRequest, er
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
-			req.Body = new(AdoptionRequest)
-			if err := rest.DecodeJSON(body, req.Body); err != nil {
+			if err := rest.DecodeJSON(body, &req.Body); err != nil {
 				return nil, err
+			}
+			if req.Body == nil {
+				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
 				return nil, err
@@ -873,9 +879,11 @@ func decodeCreateWebhookEndpointRequest(r *http.Request, maxBody int64) (*Create
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
-			req.Body = new(NewWebhookEndpoint)
-			if err := rest.DecodeJSON(body, req.Body); err != nil {
+			if err := rest.DecodeJSON(body, &req.Body); err != nil {
 				return nil, err
+			}
+			if req.Body == nil {
+				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
 				return nil, err

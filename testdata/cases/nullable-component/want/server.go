@@ -200,12 +200,13 @@ func decodePutBoxRequest(r *http.Request, maxBody int64) (*PutBoxRequest, error)
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
-			req.Body = new(Box)
-			if err := rest.DecodeJSON(body, req.Body); err != nil {
+			if err := rest.DecodeJSON(body, &req.Body); err != nil {
 				return nil, err
 			}
-			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return nil, err
+			if req.Body != nil {
+				if err := rest.Invalid(req.Body.Validate()); err != nil {
+					return nil, err
+				}
 			}
 		default:
 			return nil, rest.UnsupportedMediaType(mt, "application/json")

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/whgen/whgen/middleware"
+	"github.com/whgen/whgen/oas"
 	problem "github.com/whgen/whgen/problem"
 	rest "github.com/whgen/whgen/rest"
 	"net/http"
@@ -200,9 +201,11 @@ func decodeCreateUserRequest(r *http.Request, maxBody int64) (*CreateUserRequest
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
-			req.Body = new(User)
-			if err := rest.DecodeJSON(body, req.Body); err != nil {
+			if err := rest.DecodeJSON(body, &req.Body); err != nil {
 				return nil, err
+			}
+			if req.Body == nil {
+				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
 				return nil, err
