@@ -16,7 +16,7 @@ import (
 	"github.com/whgen/whgen/problem"
 )
 
-// ErrNotImplemented is the cause of the 501 answers that a generated
+// ErrNotImplemented is the cause of the 501 responses that a generated
 // Unimplemented server gives.
 var ErrNotImplemented = errors.New("operation not implemented")
 

@@ -20,7 +20,7 @@ import (
 // more literal route with ServeMux and serves the other from its own
 // matcher, which ServeMux reaches through a catch-all route.
 type Router struct {
-	// ErrorHandler writes the 404 and 405 answers for requests that match
+	// ErrorHandler writes the 404 and 405 responses for requests that match
 	// no route; nil means middleware.WriteProblem.
 	ErrorHandler middleware.ErrorHandler
 
@@ -44,7 +44,7 @@ func (rt *Router) Handle(pattern string, h http.Handler) error {
 	return nil
 }
 
-// literalScore orders routes so that, segment by segment from the left, a
+// less orders routes so that, segment by segment from the left, a
 // literal beats a wildcard.
 func (r route) less(o route) bool {
 	for i := 0; i < len(r.segments) && i < len(o.segments); i++ {
