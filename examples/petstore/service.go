@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/whgen/whgen/examples/petstore/api"
@@ -29,6 +30,24 @@ type petService struct {
 	store *petStore
 	// now returns the current time, which stamps createdAt.
 	now func() time.Time
+
+	// lastEndpoint is the createdAt of the newest webhook endpoint, so that
+	// endpoints created within one millisecond still list in order.
+	mu           sync.Mutex
+	lastEndpoint time.Time
+}
+
+// endpointTime returns the createdAt of a new webhook endpoint: now at
+// millisecond precision, or a millisecond after the previous endpoint's.
+func (s *petService) endpointTime() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.now().UTC().Truncate(time.Millisecond)
+	if !t.After(s.lastEndpoint) {
+		t = s.lastEndpoint.Add(time.Millisecond)
+	}
+	s.lastEndpoint = t
+	return t
 }
 
 var _ api.Server = (*petService)(nil)
@@ -250,7 +269,7 @@ func (s *petService) CreateWebhookEndpoint(ctx context.Context, req *api.CreateW
 		Description: in.Description,
 		Secret:      "whsec_" + base64.StdEncoding.EncodeToString(secret),
 		Disabled:    &disabled,
-		CreatedAt:   s.now().UTC().Truncate(time.Millisecond),
+		CreatedAt:   s.endpointTime(),
 	}
 	if err := s.store.createWebhookEndpoint(ctx, e); err != nil {
 		return nil, err
