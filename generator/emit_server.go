@@ -35,7 +35,7 @@ func handlerMethod(o *Operation) string { return "serve" + o.GoName }
 func (e *emitter) serverInterface(f *jen.File) {
 	f.Comment("Server is the service behind the spec's operations, one method per")
 	f.Comment("operation. A method returns one of the operation's declared responses, or")
-	f.Comment("an error: a *problem.Error answers with its problem, any other error with")
+	f.Comment("an error: a *problem.Error is sent as its problem, any other error as")
 	f.Comment("500 and no detail. Requests reach a method decoded and validated.")
 	var methods []jen.Code
 	for _, o := range e.model.Operations {
@@ -44,12 +44,12 @@ func (e *emitter) serverInterface(f *jen.File) {
 	}
 	f.Type().Id("Server").Interface(methods...)
 	f.Line()
-	f.Comment("Unimplemented answers 501 Not Implemented for every operation. Embed it in")
+	f.Comment("Unimplemented responds 501 Not Implemented to every operation. Embed it in")
 	f.Comment("a Server so that an operation added to the spec does not break the build.")
 	f.Type().Id("Unimplemented").Struct()
 	f.Line()
 	for _, o := range e.model.Operations {
-		f.Comment(fmt.Sprintf("%s answers 501 Not Implemented.", o.GoName))
+		f.Comment(fmt.Sprintf("%s responds 501 Not Implemented.", o.GoName))
 		f.Func().Params(jen.Id("Unimplemented")).Id(o.GoName).Params(jen.Qual("context", "Context"), jen.Op("*").Id(o.GoName+"Request")).Params(jen.Id(o.GoName+"Response"), jen.Error()).Block(
 			jen.Return(jen.Nil(), jen.Qual(restPkg, "NotImplemented").Call(jen.Lit(o.ID))),
 		)
@@ -92,7 +92,7 @@ func (e *emitter) serverOptions(f *jen.File) {
 		jen.Id("AfterDecode").Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("op").Op("*").Qual(middlewarePkg, "Operation"), jen.Id("req").Any()).Error(),
 		jen.Comment("Hooks holds typed per-operation hooks that run after AfterDecode."),
 		jen.Id("Hooks").Id("OperationHooks"),
-		jen.Comment("ErrorHandler writes every error answer; nil means middleware.WriteProblem,"),
+		jen.Comment("ErrorHandler writes every error response; nil means middleware.WriteProblem,"),
 		jen.Comment("which sends RFC 9457 application/problem+json."),
 		jen.Id("ErrorHandler").Qual(middlewarePkg, "ErrorHandler"),
 		jen.Comment("MaxBodyBytes caps request bodies; larger ones answer 413. Zero means"),
@@ -478,7 +478,7 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 		switch c.Kind {
 		case "json":
 			// Decoding into the field itself leaves a pointer nil for a
-			// null body, so null is told apart from an empty value.
+			// null body, so null is distinguished from an empty value.
 			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeJSON").Call(jen.Id("body"), jen.Op("&").Id(field)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
 			if isNilable(c.Type) {
 				decode = append(decode, e.bodyValidation(field, c)...)
@@ -669,7 +669,7 @@ func (e *emitter) securityDefinitions(f *jen.File) {
 		default:
 			sig, wrapFn, what = jen.Func().Params(ctx, jen.Id("token").String()).Params(jen.Any(), jen.Index().String(), jen.Error()), "TokenValidator", "checks a bearer token and returns its scopes"
 		}
-		doc := fmt.Sprintf("%s %s for the scheme %s. It returns the principal, or an error wrapping middleware.ErrInvalidCredentials for credentials it rejects (401); any other error answers 500.", s.GoName, what, strconv.Quote(s.Name))
+		doc := fmt.Sprintf("%s %s for the scheme %s. It returns the principal, or an error wrapping middleware.ErrInvalidCredentials for credentials it rejects (401); any other error gives a 500 response.", s.GoName, what, strconv.Quote(s.Name))
 		fields = append(fields, jen.Comment("// "+strings.Join(wrap(doc, 74), "\n// ")))
 		fields = append(fields, jen.Id(s.GoName).Add(sig))
 		body = append(body, jen.If(jen.Id("v").Dot(s.GoName).Op("!=").Nil()).Block(
@@ -695,7 +695,7 @@ func (e *emitter) securityDefinitions(f *jen.File) {
 	f.Comment("without a validator rejects every request that relies on it.")
 	f.Type().Id("SecurityValidators").Struct(fields...)
 	f.Line()
-	f.Comment("NewAuthenticator returns the authenticator for ServerOptions.Auth: it answers")
+	f.Comment("NewAuthenticator returns the authenticator for ServerOptions.Auth: it responds")
 	f.Comment("401 with a challenge per accepted scheme when credentials are missing or")
 	f.Comment("invalid, and 403 when a token lacks a required scope.")
 	f.Func().Id("NewAuthenticator").Params(jen.Id("v").Id("SecurityValidators")).Params(jen.Op("*").Qual(middlewarePkg, "Authenticator"), jen.Error()).Block(body...)

@@ -9,7 +9,7 @@ import (
 	"github.com/whgen/whgen/templates"
 )
 
-// tableData is what table.go.tmpl prints; every value is Go source.
+// tableData is the data that table.go.tmpl prints; every value is Go source.
 type tableData struct {
 	SpecFile   string
 	Package    string

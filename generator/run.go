@@ -85,7 +85,7 @@ func Run(cfg Config) (*Result, error) {
 }
 
 // ErrConfig is wrapped by errors in the settings themselves, as opposed to
-// the spec; the command answers them with its usage exit code.
+// the spec; the command exits with its usage code for them.
 var ErrConfig = errors.New("invalid configuration")
 
 func (cfg Config) check() error {

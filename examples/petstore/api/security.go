@@ -27,24 +27,24 @@ var SecuritySchemes = map[string]middleware.SecurityScheme{
 type SecurityValidators struct {
 	// APIKey checks an API key for the scheme "apiKey". It returns the
 	// principal, or an error wrapping middleware.ErrInvalidCredentials for
-	// credentials it rejects (401); any other error answers 500.
+	// credentials it rejects (401); any other error gives a 500 response.
 	APIKey func(ctx context.Context, key string) (any, error)
 	// Bearer checks a bearer token and returns its scopes for the scheme
 	// "bearer". It returns the principal, or an error wrapping
 	// middleware.ErrInvalidCredentials for credentials it rejects (401); any
-	// other error answers 500.
+	// other error gives a 500 response.
 	Bearer func(ctx context.Context, token string) (any, []string, error)
 	// Oauth checks a bearer token and returns its scopes for the scheme "oauth".
 	// It returns the principal, or an error wrapping
 	// middleware.ErrInvalidCredentials for credentials it rejects (401); any
-	// other error answers 500.
+	// other error gives a 500 response.
 	Oauth func(ctx context.Context, token string) (any, []string, error)
 	// Custom replaces the validator of any scheme by name, for custom schemes
 	// (middleware.RequestValidator) or principals of a concrete type.
 	Custom map[string]middleware.Validator
 }
 
-// NewAuthenticator returns the authenticator for ServerOptions.Auth: it answers
+// NewAuthenticator returns the authenticator for ServerOptions.Auth: it responds
 // 401 with a challenge per accepted scheme when credentials are missing or
 // invalid, and 403 when a token lacks a required scope.
 func NewAuthenticator(v SecurityValidators) (*middleware.Authenticator, error) {

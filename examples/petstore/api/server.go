@@ -16,7 +16,7 @@ import (
 
 // Server is the service behind the spec's operations, one method per
 // operation. A method returns one of the operation's declared responses, or
-// an error: a *problem.Error answers with its problem, any other error with
+// an error: a *problem.Error is sent as its problem, any other error as
 // 500 and no detail. Requests reach a method decoded and validated.
 type Server interface {
 	// ListPets serves the operation listPets (GET /pets). List pets, newest first.
@@ -39,46 +39,46 @@ type Server interface {
 	CreateWebhookEndpoint(ctx context.Context, req *CreateWebhookEndpointRequest) (CreateWebhookEndpointResponse, error)
 }
 
-// Unimplemented answers 501 Not Implemented for every operation. Embed it in
+// Unimplemented responds 501 Not Implemented to every operation. Embed it in
 // a Server so that an operation added to the spec does not break the build.
 type Unimplemented struct{}
 
-// ListPets answers 501 Not Implemented.
+// ListPets responds 501 Not Implemented.
 func (Unimplemented) ListPets(context.Context, *ListPetsRequest) (ListPetsResponse, error) {
 	return nil, rest.NotImplemented("listPets")
 }
 
-// CreatePet answers 501 Not Implemented.
+// CreatePet responds 501 Not Implemented.
 func (Unimplemented) CreatePet(context.Context, *CreatePetRequest) (CreatePetResponse, error) {
 	return nil, rest.NotImplemented("createPet")
 }
 
-// GetPet answers 501 Not Implemented.
+// GetPet responds 501 Not Implemented.
 func (Unimplemented) GetPet(context.Context, *GetPetRequest) (GetPetResponse, error) {
 	return nil, rest.NotImplemented("getPet")
 }
 
-// DeletePet answers 501 Not Implemented.
+// DeletePet responds 501 Not Implemented.
 func (Unimplemented) DeletePet(context.Context, *DeletePetRequest) (DeletePetResponse, error) {
 	return nil, rest.NotImplemented("deletePet")
 }
 
-// UpdatePet answers 501 Not Implemented.
+// UpdatePet responds 501 Not Implemented.
 func (Unimplemented) UpdatePet(context.Context, *UpdatePetRequest) (UpdatePetResponse, error) {
 	return nil, rest.NotImplemented("updatePet")
 }
 
-// AdoptPet answers 501 Not Implemented.
+// AdoptPet responds 501 Not Implemented.
 func (Unimplemented) AdoptPet(context.Context, *AdoptPetRequest) (AdoptPetResponse, error) {
 	return nil, rest.NotImplemented("adoptPet")
 }
 
-// ListWebhookEndpoints answers 501 Not Implemented.
+// ListWebhookEndpoints responds 501 Not Implemented.
 func (Unimplemented) ListWebhookEndpoints(context.Context, *ListWebhookEndpointsRequest) (ListWebhookEndpointsResponse, error) {
 	return nil, rest.NotImplemented("listWebhookEndpoints")
 }
 
-// CreateWebhookEndpoint answers 501 Not Implemented.
+// CreateWebhookEndpoint responds 501 Not Implemented.
 func (Unimplemented) CreateWebhookEndpoint(context.Context, *CreateWebhookEndpointRequest) (CreateWebhookEndpointResponse, error) {
 	return nil, rest.NotImplemented("createWebhookEndpoint")
 }
@@ -122,7 +122,7 @@ type ServerOptions struct {
 	AfterDecode func(r *http.Request, op *middleware.Operation, req any) error
 	// Hooks holds typed per-operation hooks that run after AfterDecode.
 	Hooks OperationHooks
-	// ErrorHandler writes every error answer; nil means middleware.WriteProblem,
+	// ErrorHandler writes every error response; nil means middleware.WriteProblem,
 	// which sends RFC 9457 application/problem+json.
 	ErrorHandler middleware.ErrorHandler
 	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means

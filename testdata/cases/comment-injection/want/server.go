@@ -14,18 +14,18 @@ import (
 
 // Server is the service behind the spec's operations, one method per
 // operation. A method returns one of the operation's declared responses, or
-// an error: a *problem.Error answers with its problem, any other error with
+// an error: a *problem.Error is sent as its problem, any other error as
 // 500 and no detail. Requests reach a method decoded and validated.
 type Server interface {
 	// ListItems serves the operation listItems (GET /items). List */ func main(){}
 	ListItems(ctx context.Context, req *ListItemsRequest) (ListItemsResponse, error)
 }
 
-// Unimplemented answers 501 Not Implemented for every operation. Embed it in
+// Unimplemented responds 501 Not Implemented to every operation. Embed it in
 // a Server so that an operation added to the spec does not break the build.
 type Unimplemented struct{}
 
-// ListItems answers 501 Not Implemented.
+// ListItems responds 501 Not Implemented.
 func (Unimplemented) ListItems(context.Context, *ListItemsRequest) (ListItemsResponse, error) {
 	return nil, rest.NotImplemented("listItems")
 }
@@ -62,7 +62,7 @@ type ServerOptions struct {
 	AfterDecode func(r *http.Request, op *middleware.Operation, req any) error
 	// Hooks holds typed per-operation hooks that run after AfterDecode.
 	Hooks OperationHooks
-	// ErrorHandler writes every error answer; nil means middleware.WriteProblem,
+	// ErrorHandler writes every error response; nil means middleware.WriteProblem,
 	// which sends RFC 9457 application/problem+json.
 	ErrorHandler middleware.ErrorHandler
 	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means

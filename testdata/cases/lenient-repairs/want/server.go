@@ -15,7 +15,7 @@ import (
 
 // Server is the service behind the spec's operations, one method per
 // operation. A method returns one of the operation's declared responses, or
-// an error: a *problem.Error answers with its problem, any other error with
+// an error: a *problem.Error is sent as its problem, any other error as
 // 500 and no detail. Requests reach a method decoded and validated.
 type Server interface {
 	// GetItem serves the operation getItem (GET /orders/{orderId}/items/{itemId}).
@@ -24,16 +24,16 @@ type Server interface {
 	SearchFull(ctx context.Context, req *SearchFullRequest) (SearchFullResponse, error)
 }
 
-// Unimplemented answers 501 Not Implemented for every operation. Embed it in
+// Unimplemented responds 501 Not Implemented to every operation. Embed it in
 // a Server so that an operation added to the spec does not break the build.
 type Unimplemented struct{}
 
-// GetItem answers 501 Not Implemented.
+// GetItem responds 501 Not Implemented.
 func (Unimplemented) GetItem(context.Context, *GetItemRequest) (GetItemResponse, error) {
 	return nil, rest.NotImplemented("getItem")
 }
 
-// SearchFull answers 501 Not Implemented.
+// SearchFull responds 501 Not Implemented.
 func (Unimplemented) SearchFull(context.Context, *SearchFullRequest) (SearchFullResponse, error) {
 	return nil, rest.NotImplemented("searchFull")
 }
@@ -71,7 +71,7 @@ type ServerOptions struct {
 	AfterDecode func(r *http.Request, op *middleware.Operation, req any) error
 	// Hooks holds typed per-operation hooks that run after AfterDecode.
 	Hooks OperationHooks
-	// ErrorHandler writes every error answer; nil means middleware.WriteProblem,
+	// ErrorHandler writes every error response; nil means middleware.WriteProblem,
 	// which sends RFC 9457 application/problem+json.
 	ErrorHandler middleware.ErrorHandler
 	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means

@@ -16,7 +16,7 @@ import (
 
 // Server is the service behind the spec's operations, one method per
 // operation. A method returns one of the operation's declared responses, or
-// an error: a *problem.Error answers with its problem, any other error with
+// an error: a *problem.Error is sent as its problem, any other error as
 // 500 and no detail. Requests reach a method decoded and validated.
 type Server interface {
 	// CreatePetOp serves the operation createPet (POST /pets).
@@ -25,16 +25,16 @@ type Server interface {
 	GetPetsID(ctx context.Context, req *GetPetsIDRequest) (GetPetsIDResponse, error)
 }
 
-// Unimplemented answers 501 Not Implemented for every operation. Embed it in
+// Unimplemented responds 501 Not Implemented to every operation. Embed it in
 // a Server so that an operation added to the spec does not break the build.
 type Unimplemented struct{}
 
-// CreatePetOp answers 501 Not Implemented.
+// CreatePetOp responds 501 Not Implemented.
 func (Unimplemented) CreatePetOp(context.Context, *CreatePetOpRequest) (CreatePetOpResponse, error) {
 	return nil, rest.NotImplemented("createPet")
 }
 
-// GetPetsID answers 501 Not Implemented.
+// GetPetsID responds 501 Not Implemented.
 func (Unimplemented) GetPetsID(context.Context, *GetPetsIDRequest) (GetPetsIDResponse, error) {
 	return nil, rest.NotImplemented("get /pets/{id}")
 }
@@ -72,7 +72,7 @@ type ServerOptions struct {
 	AfterDecode func(r *http.Request, op *middleware.Operation, req any) error
 	// Hooks holds typed per-operation hooks that run after AfterDecode.
 	Hooks OperationHooks
-	// ErrorHandler writes every error answer; nil means middleware.WriteProblem,
+	// ErrorHandler writes every error response; nil means middleware.WriteProblem,
 	// which sends RFC 9457 application/problem+json.
 	ErrorHandler middleware.ErrorHandler
 	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means
