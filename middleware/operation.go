@@ -57,6 +57,23 @@ func WithOperation(ctx context.Context, op *Operation) context.Context {
 	return context.WithValue(ctx, operationKey{}, op)
 }
 
+// OperationContext is a context.Context that carries an Operation, as the
+// one WithOperation returns does. Generated servers embed it in a larger
+// per-request value, so that the context costs no allocation of its own.
+type OperationContext struct {
+	context.Context
+	Operation *Operation
+}
+
+// Value returns the Operation for the key that OperationFrom uses, and the
+// parent context's value for any other key.
+func (c *OperationContext) Value(key any) any {
+	if _, ok := key.(operationKey); ok {
+		return c.Operation
+	}
+	return c.Context.Value(key)
+}
+
 // OperationFrom returns the Operation that ctx carries, and whether it
 // carries one.
 func OperationFrom(ctx context.Context) (*Operation, bool) {

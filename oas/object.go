@@ -134,6 +134,22 @@ func (o *Object) Check(pointer string, r ScanResult, e *Errors) {
 	}
 }
 
+// Reported reports whether r already holds a problem for the property at
+// index i: it was absent or null, or the value was not an object at all.
+// Generated validators then skip the property's own constraints, which
+// would only repeat the problem for its zero value.
+func (o *Object) Reported(r ScanResult, i int) bool {
+	if r.kind != "" {
+		return true
+	}
+	for _, p := range r.problems {
+		if p == i || p == ^i {
+			return true
+		}
+	}
+	return false
+}
+
 // Declared returns how many members of the JSON object in data o declares.
 // A nil Object declares every member, for a type that keeps them all.
 // Generated anyOf decoders use it to prefer the variant that loses the

@@ -72,3 +72,28 @@ func TestObjectDeclared(t *testing.T) {
 		}
 	}
 }
+
+func TestObjectReported(t *testing.T) {
+	o := NewObject([]string{"a", "b", "c"}, []int{0, 1}, []int{1, 2}, false)
+	tests := []struct {
+		data string
+		want []bool // per property
+	}{
+		{`{"a": 1, "b": 2, "c": 3}`, []bool{false, false, false}},
+		{`{"b": 2}`, []bool{true, false, false}},
+		{`{"a": 1, "b": null, "c": null}`, []bool{false, true, true}},
+		{`[1, 2]`, []bool{true, true, true}},
+	}
+	for _, tt := range tests {
+		r := o.Scan([]byte(tt.data))
+		for i, want := range tt.want {
+			if got := o.Reported(r, i); got != want {
+				t.Errorf("Reported(Scan(%s), %d) = %v, want %v", tt.data, i, got, want)
+			}
+		}
+	}
+	// A value built in Go, never decoded, has nothing reported.
+	if o.Reported(ScanResult{}, 0) {
+		t.Errorf("Reported(zero ScanResult) = true, want false")
+	}
+}

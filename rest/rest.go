@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/whgen/whgen/middleware"
 	"github.com/whgen/whgen/oas"
@@ -38,6 +40,27 @@ func Fail(w http.ResponseWriter, r *http.Request, err error, hook middleware.Err
 		hook = middleware.WriteProblem
 	}
 	hook(w, r, err)
+}
+
+// Call is the state that a generated server allocates for one request:
+// the typed request and a context that carries the operation, in one
+// allocation.
+type Call[Req any] struct {
+	ctx middleware.OperationContext
+	Req Req
+}
+
+// NewCall returns a Call for r and op with a zero Req.
+func NewCall[Req any](r *http.Request, op *middleware.Operation) *Call[Req] {
+	c := new(Call[Req])
+	c.ctx.Context = r.Context()
+	c.ctx.Operation = op
+	return c
+}
+
+// Context returns the request's context, carrying the operation.
+func (c *Call[Req]) Context() context.Context {
+	return &c.ctx
 }
 
 // ParamErrors collects the failures of reading a request's parameters.
@@ -120,7 +143,7 @@ func DecodeJSON(body []byte, dst any) error {
 			return problem.Wrap(err, http.StatusBadRequest, fmt.Sprintf("the request body is not valid JSON: %s at byte %d", se.Error(), se.Offset))
 		case errors.As(err, &te):
 			p := problem.New(http.StatusUnprocessableEntity, "the request body does not match the schema")
-			p.Errors = []problem.FieldError{{Pointer: "/" + strings.ReplaceAll(te.Field, ".", "/"), Detail: fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)}}
+			p.Errors = []problem.FieldError{{Pointer: fieldPointer(te.Field), Detail: fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)}}
 			return &problem.Error{Problem: p, Err: err}
 		}
 		// The JSON is well formed, so a value rejected while decoding (a
@@ -129,6 +152,19 @@ func DecodeJSON(body []byte, dst any) error {
 		return &problem.Error{Problem: p, Err: err}
 	}
 	return nil
+}
+
+// fieldPointer turns the dotted path of a json.UnmarshalTypeError, which
+// is empty for the whole body, into a JSON pointer.
+func fieldPointer(field string) string {
+	ptr := ""
+	if field == "" {
+		return ptr
+	}
+	for name := range strings.SplitSeq(field, ".") {
+		ptr = oas.Join(ptr, name)
+	}
+	return ptr
 }
 
 func jsonKind(goKind string) string {
@@ -169,20 +205,54 @@ func Invalid(err error) error {
 // A nil slice is sent as [] and a nil map as {}, because a declared array
 // or object body has no null.
 func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) error {
-	if rv := reflect.ValueOf(v); rv.IsValid() && rv.IsNil() && (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Map) {
-		if rv.Kind() == reflect.Slice {
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Slice:
+		if rv.IsNil() {
 			return WriteBytes(w, status, contentType, []byte("[]"))
 		}
-		return WriteBytes(w, status, contentType, []byte("{}"))
+	case reflect.Map:
+		if rv.IsNil() {
+			return WriteBytes(w, status, contentType, []byte("{}"))
+		}
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	e := encoders.Get().(*encoder)
+	defer e.release()
+	if err := e.enc.Encode(v); err != nil {
 		return fmt.Errorf("encode response: %w", err)
 	}
+	// Encode ends the value with a newline, which json.Marshal does not.
+	b := e.buf.Bytes()
+	b = b[:len(b)-1]
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
-	_, err = w.Write(b)
+	_, err := w.Write(b)
 	return err
+}
+
+// encoder is a reusable buffer with a JSON encoder writing to it. Encoding
+// into a pooled buffer saves the copy of the result that json.Marshal
+// makes for each response. The bytes are the same, HTML escaping included.
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// maxPooledBuffer is the largest buffer returned to the pool, so that one
+// huge response does not pin its memory.
+const maxPooledBuffer = 64 << 10
+
+var encoders = sync.Pool{New: func() any {
+	e := new(encoder)
+	e.enc = json.NewEncoder(&e.buf)
+	return e
+}}
+
+func (e *encoder) release() {
+	if e.buf.Cap() > maxPooledBuffer {
+		return
+	}
+	e.buf.Reset()
+	encoders.Put(e)
 }
 
 // WriteBytes sends b as the response body with the given status and
@@ -239,6 +309,32 @@ const (
 	Object                 // name and value pairs
 	JSON                   // a JSON document (a parameter given with content)
 )
+
+// Text reads the text of the primitive parameter that spec describes and
+// reports whether the request carries it. Like ReadParam, it records
+// failures about the client's input in p and returns the others.
+// Generated servers convert the text with the typed parsers of
+// params.Spec and pass their errors to Parsed.
+func (p *ParamErrors) Text(r *http.Request, spec *params.Spec) (string, bool, error) {
+	text, ok, err := spec.Primitive(r)
+	if err != nil {
+		if !p.Add(err) {
+			return "", false, err
+		}
+		return "", false, nil
+	}
+	return text, ok, nil
+}
+
+// Parsed reports whether err, from a params.Spec parser, is nil, and
+// records it otherwise.
+func (p *ParamErrors) Parsed(err error) bool {
+	if err == nil {
+		return true
+	}
+	p.Add(err)
+	return false
+}
 
 // ReadParam reads the parameter that spec describes from r into dst, a
 // pointer to the request field, and reports whether the request carries

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whgen/whgen/middleware"
 	"github.com/whgen/whgen/oas"
 	"github.com/whgen/whgen/params"
 	"github.com/whgen/whgen/problem"
@@ -177,5 +179,142 @@ func TestFailHidesInternalErrors(t *testing.T) {
 	}
 	if strings.Contains(rec.Body.String(), "secret") {
 		t.Errorf("500 body leaks the internal error: %s", rec.Body.String())
+	}
+}
+
+func TestTextAndParsed(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/?limit=12&bad=x&deep[a]=1", nil)
+	var p ParamErrors
+	limit := &params.Spec{Name: "limit", In: params.InQuery, Style: params.Form, Explode: true}
+	text, ok, err := p.Text(r, limit)
+	if !ok || err != nil || text != "12" {
+		t.Fatalf("Text(limit) = %q, %v, %v; want 12, true, nil", text, ok, err)
+	}
+	if n, err := limit.ParseInt32(text); !p.Parsed(err) || n != 12 {
+		t.Errorf("ParseInt32(12) = %d, %v", n, err)
+	}
+	bad := &params.Spec{Name: "bad", In: params.InQuery, Style: params.Form, Explode: true}
+	text, ok, err = p.Text(r, bad)
+	if !ok || err != nil {
+		t.Fatalf("Text(bad) = %q, %v, %v", text, ok, err)
+	}
+	if _, err := bad.ParseInt64(text); p.Parsed(err) {
+		t.Errorf("Parsed accepted %q as an integer", text)
+	}
+	if _, ok, err := p.Text(r, &params.Spec{Name: "absent", In: params.InQuery, Style: params.Form, Explode: true}); ok || err != nil {
+		t.Errorf("Text(absent) = %v, %v; want false, nil", ok, err)
+	}
+	// A primitive cannot use deepObject: that is the spec's fault, so it
+	// comes back as an error for a 500 instead of a recorded 400.
+	if _, _, err := p.Text(r, &params.Spec{Name: "deep", In: params.InQuery, Style: params.DeepObject, Explode: true}); err == nil {
+		t.Errorf("Text(deepObject) gave no error")
+	}
+	if len(p) != 1 || p[0].Parameter != "bad" || !strings.Contains(p[0].Detail, "invalid integer") {
+		t.Errorf("recorded = %+v, want one invalid integer for bad", p)
+	}
+}
+
+func TestCallCarriesOperation(t *testing.T) {
+	type key struct{}
+	op := &middleware.Operation{ID: "getPet"}
+	parent := context.WithValue(context.Background(), key{}, "parent value")
+	ctx, cancel := context.WithCancel(parent)
+	r := httptest.NewRequest(http.MethodGet, "/", nil).WithContext(ctx)
+	c := NewCall[struct{ N int }](r, op)
+	if got, ok := middleware.OperationFrom(c.Context()); !ok || got != op {
+		t.Errorf("OperationFrom = %v, %v; want %v", got, ok, op)
+	}
+	if got := c.Context().Value(key{}); got != "parent value" {
+		t.Errorf("Value(parent key) = %v, want the parent's value", got)
+	}
+	child, stop := context.WithCancel(c.Context())
+	defer stop()
+	cancel()
+	<-child.Done()
+	if !errors.Is(c.Context().Err(), context.Canceled) {
+		t.Errorf("Err after cancel = %v, want context.Canceled", c.Context().Err())
+	}
+}
+
+func TestWriteJSONMatchesMarshal(t *testing.T) {
+	type pet struct {
+		Name string   `json:"name"`
+		Tags []string `json:"tags"`
+	}
+	var nilSlice []pet
+	var nilMap map[string]int
+	var nilPtr *pet
+	for _, tc := range []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"struct pointer", &pet{Name: "<Rex> & co", Tags: []string{"a"}}, ""},
+		{"string", "plain", ""},
+		{"number", 3.5, ""},
+		{"nil slice", nilSlice, "[]"},
+		{"nil map", nilMap, "{}"},
+		{"nil pointer", nilPtr, "null"},
+		{"empty slice", []pet{}, "[]"},
+		{"large", strings.Repeat("x", 2*maxPooledBuffer), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := tc.want
+			if want == "" {
+				b, err := json.Marshal(tc.v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = string(b)
+			}
+			// Twice, so that the second run gets a pooled encoder.
+			for range 2 {
+				rec := httptest.NewRecorder()
+				if err := WriteJSON(rec, http.StatusCreated, "application/json", tc.v); err != nil {
+					t.Fatal(err)
+				}
+				if rec.Code != http.StatusCreated || rec.Header().Get("Content-Type") != "application/json" || rec.Body.String() != want {
+					t.Fatalf("got %d %q %.80q, want 201 application/json %.80q", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String(), want)
+				}
+			}
+		})
+	}
+	t.Run("unencodable", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		if err := WriteJSON(rec, http.StatusOK, "application/json", map[string]any{"f": func() {}}); err == nil {
+			t.Fatal("WriteJSON of a func gave no error")
+		}
+		if rec.Body.Len() != 0 {
+			t.Errorf("wrote %q before failing", rec.Body.String())
+		}
+		// The failed encoding must not leave bytes behind for the next.
+		rec = httptest.NewRecorder()
+		if err := WriteJSON(rec, http.StatusOK, "application/json", 1); err != nil || rec.Body.String() != "1" {
+			t.Errorf("after a failure got %q, %v; want 1", rec.Body.String(), err)
+		}
+	})
+}
+
+func TestDecodeJSONTypePointers(t *testing.T) {
+	type inner struct {
+		Size int `json:"a/b~c"`
+	}
+	type target struct {
+		N     int   `json:"n"`
+		Inner inner `json:"inner"`
+	}
+	for _, c := range []struct{ body, pointer string }{
+		{`[]`, ""},
+		{`{"n": "x"}`, "/n"},
+		{`{"inner": {"a/b~c": true}}`, "/inner/a~1b~0c"},
+	} {
+		var v target
+		var pe *problem.Error
+		if err := DecodeJSON([]byte(c.body), &v); !errors.As(err, &pe) || len(pe.Problem.Errors) != 1 {
+			t.Fatalf("DecodeJSON(%s) = %v, want one field error", c.body, err)
+		}
+		if got := pe.Problem.Errors[0].Pointer; got != c.pointer {
+			t.Errorf("DecodeJSON(%s): pointer %q, want %q", c.body, got, c.pointer)
+		}
 	}
 }
