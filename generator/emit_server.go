@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -106,15 +107,38 @@ func (e *emitter) serverOptions(f *jen.File) {
 		jen.Id("SpecPath").String(),
 	)
 	f.Line()
-	f.Type().Id("handler").Struct(
+	fields := []jen.Code{
 		jen.Id("srv").Id("Server"),
 		jen.Id("opts").Id("ServerOptions"),
-	)
+	}
+	if e.hasRouteGroups() {
+		fields = append(fields,
+			jen.Comment("routed holds the wrapped handlers of the operations that share a"),
+			jen.Comment("pattern, which the route dispatchers pick among."),
+			jen.Id("routed").Map(jen.Op("*").Qual(middlewarePkg, "Operation")).Qual("net/http", "Handler"),
+		)
+	}
+	f.Type().Id("handler").Struct(fields...)
 	f.Line()
-	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id("fail").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Err().Error()).Block(
+	f.Comment("fail sends err through the ErrorHandler, with the request's context")
+	f.Comment("replaced by ctx, which carries the operation.")
+	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id("fail").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("ctx").Qual("context", "Context"), jen.Err().Error()).Block(
+		jen.If(jen.Id("r").Dot("Context").Call().Op("!=").Id("ctx")).Block(
+			jen.Id("r").Op("=").Id("r").Dot("WithContext").Call(jen.Id("ctx")),
+		),
 		jen.Qual(restPkg, "Fail").Call(jen.Id("w"), jen.Id("r"), jen.Err(), jen.Id("h").Dot("opts").Dot("ErrorHandler")),
 	)
 	f.Line()
+}
+
+// hasRouteGroups reports whether some operations share a ServeMux pattern.
+func (e *emitter) hasRouteGroups() bool {
+	for _, g := range e.routeGroups() {
+		if len(g.ops) > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // routeGroup is the operations that share one ServeMux pattern, which
@@ -142,43 +166,65 @@ func (e *emitter) routeGroups() []routeGroup {
 
 func (e *emitter) newHandler(f *jen.File) {
 	groups := e.routeGroups()
-	var routes []jen.Code
+	var routes, dispatchers []jen.Code
 	for _, g := range groups {
-		serve := jen.Id("h").Dot(handlerMethod(g.ops[0]))
+		pattern := g.pattern
 		if len(g.ops) > 1 {
-			serve = jen.Id("h").Dot("route" + g.ops[0].GoName)
+			pattern = ""
+			dispatchers = append(dispatchers, jen.If(
+				jen.Err().Op(":=").Id("router").Dot("Handle").Call(jen.Lit(g.pattern), jen.Qual("net/http", "HandlerFunc").Call(jen.Id("h").Dot("route"+g.ops[0].GoName))),
+				jen.Err().Op("!=").Nil(),
+			).Block(jen.Return(jen.Nil(), jen.Err())))
 		}
-		var ops []jen.Code
 		for _, o := range g.ops {
-			ops = append(ops, jen.Id(o.GoName+"Operation"))
+			routes = append(routes, jen.Line().Values(jen.Lit(pattern), jen.Id(o.GoName+"Operation"), jen.Id("h").Dot(handlerMethod(o))))
 		}
-		routes = append(routes, jen.Values(jen.Lit(g.pattern), jen.Index().Op("*").Qual(middlewarePkg, "Operation").Values(ops...), serve))
+	}
+	if len(routes) > 0 {
+		routes = append(routes, jen.Line())
+	}
+	handlerFields := jen.Dict{jen.Id("srv"): jen.Id("srv"), jen.Id("opts"): jen.Id("opts")}
+	if len(dispatchers) > 0 {
+		handlerFields[jen.Id("routed")] = jen.Map(jen.Op("*").Qual(middlewarePkg, "Operation")).Qual("net/http", "Handler").Values()
 	}
 	f.Comment("NewHandler returns the http.Handler that serves the spec's operations on a")
 	f.Comment("standard http.ServeMux (see rest.Router for paths that ServeMux finds")
-	f.Comment("ambiguous). Each request passes, in order: the operation")
-	f.Comment("attached to its context, authentication, opts.Middleware,")
-	f.Comment("opts.OperationMiddleware, decoding and validation of parameters and body,")
-	f.Comment("opts.AfterDecode, opts.Hooks, and the Server method. Mount it behind")
+	f.Comment("ambiguous). Each request passes, in order: authentication,")
+	f.Comment("opts.Middleware, opts.OperationMiddleware, decoding and validation of")
+	f.Comment("parameters and body, opts.AfterDecode, opts.Hooks, and the Server method.")
+	f.Comment("All of them find the operation in the request context")
+	f.Comment("(middleware.OperationFrom), as does the ErrorHandler. Mount it behind")
 	f.Comment("host, CORS and rate-limit middleware (see package middleware).")
 	f.Func().Id("NewHandler").Params(jen.Id("srv").Id("Server"), jen.Id("opts").Id("ServerOptions")).Params(jen.Qual("net/http", "Handler"), jen.Error()).Block(
 		jen.If(jen.Id("srv").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("nil Server: pass an implementation, or Unimplemented{}")))),
-		jen.Id("h").Op(":=").Op("&").Id("handler").Values(jen.Dict{jen.Id("srv"): jen.Id("srv"), jen.Id("opts"): jen.Id("opts")}),
+		jen.Id("h").Op(":=").Op("&").Id("handler").Values(handlerFields),
 		jen.Id("router").Op(":=").Op("&").Qual(restPkg, "Router").Values(jen.Dict{jen.Id("ErrorHandler"): jen.Id("opts").Dot("ErrorHandler")}),
 		jen.Id("routes").Op(":=").Index().Struct(
-			jen.Id("pattern").String(),
-			jen.Id("ops").Index().Op("*").Qual(middlewarePkg, "Operation"),
+			jen.Id("pattern").String().Comment("empty when a route dispatcher picks the operation"),
+			jen.Id("op").Op("*").Qual(middlewarePkg, "Operation"),
 			jen.Id("serve").Qual("net/http", "HandlerFunc"),
 		).Values(routes...),
 		jen.For(jen.List(jen.Id("_"), jen.Id("rt")).Op(":=").Range().Id("routes")).Block(
-			jen.Var().Id("next").Qual("net/http", "Handler").Op("=").Id("rt").Dot("serve"),
-			jen.If(jen.Len(jen.Id("rt").Dot("ops")).Op("==").Lit(1)).Block(
-				jen.List(jen.Id("wrapped"), jen.Err()).Op(":=").Id("h").Dot("wrap").Call(jen.Id("rt").Dot("ops").Index(jen.Lit(0)), jen.Id("next")),
-				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-				jen.Id("next").Op("=").Id("wrapped"),
-			),
+			jen.List(jen.Id("next"), jen.Err()).Op(":=").Id("h").Dot("wrap").Call(jen.Id("rt").Dot("op"), jen.Id("rt").Dot("serve")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			jen.Do(func(st *jen.Statement) {
+				if len(dispatchers) > 0 {
+					st.If(jen.Id("rt").Dot("pattern").Op("==").Lit("")).Block(
+						jen.Id("h").Dot("routed").Index(jen.Id("rt").Dot("op")).Op("=").Id("next"),
+						jen.Continue(),
+					)
+				}
+			}),
 			jen.If(jen.Err().Op(":=").Id("router").Dot("Handle").Call(jen.Id("rt").Dot("pattern"), jen.Id("next")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		),
+		jen.Do(func(st *jen.Statement) {
+			for i, d := range dispatchers {
+				if i > 0 {
+					st.Line()
+				}
+				st.Add(d)
+			}
+		}),
 		jen.If(jen.Id("opts").Dot("SpecPath").Op("!=").Lit("")).Block(
 			jen.If(jen.Err().Op(":=").Id("router").Dot("Handle").Call(jen.Lit("GET ").Op("+").Id("opts").Dot("SpecPath"), jen.Qual(restPkg, "SpecHandler").Call(jen.Id("SpecJSON"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		),
@@ -190,11 +236,15 @@ func (e *emitter) newHandler(f *jen.File) {
 		jen.Return(jen.Id("mux"), jen.Nil()),
 	)
 	f.Line()
-	f.Comment("wrap puts an operation's middleware around its handler.")
+	f.Comment("wrap puts an operation's middleware and authentication around its")
+	f.Comment("handler, after attaching the operation to the request context for")
+	f.Comment("them. With neither, the handler attaches it itself (rest.NewCall),")
+	f.Comment("which saves a copy of the request.")
 	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id("wrap").Params(jen.Id("op").Op("*").Qual(middlewarePkg, "Operation"), jen.Id("next").Qual("net/http", "Handler")).Params(jen.Qual("net/http", "Handler"), jen.Error()).Block(
 		jen.Id("mws").Op(":=").Append(jen.Index().Qual(middlewarePkg, "Middleware").Values(), jen.Id("h").Dot("opts").Dot("Middleware").Op("...")),
 		jen.Id("mws").Op("=").Append(jen.Id("mws"), jen.Id("h").Dot("opts").Dot("OperationMiddleware").Index(jen.Id("op").Dot("ID")).Op("...")),
 		jen.Id("next").Op("=").Qual(middlewarePkg, "Chain").Call(jen.Id("mws").Op("...")).Call(jen.Id("next")),
+		jen.Id("attach").Op(":=").Len(jen.Id("mws")).Op(">").Lit(0),
 		jen.If(jen.Len(jen.Id("op").Dot("Security")).Op(">").Lit(0)).Block(
 			jen.Switch().Block(
 				jen.Case(jen.Id("h").Dot("opts").Dot("Auth").Op("!=").Nil()).Block(
@@ -202,12 +252,14 @@ func (e *emitter) newHandler(f *jen.File) {
 						jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("operation %s: %w"), jen.Id("op").Dot("ID"), jen.Err())),
 					),
 					jen.Id("next").Op("=").Id("h").Dot("opts").Dot("Auth").Dot("Handler").Call(jen.Id("next")),
+					jen.Id("attach").Op("=").True(),
 				),
 				jen.Case(jen.Op("!").Id("h").Dot("opts").Dot("SkipAuth")).Block(
 					jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("operation %s requires authentication: set ServerOptions.Auth (see NewAuthenticator), or SkipAuth to serve without it"), jen.Id("op").Dot("ID"))),
 				),
 			),
 		),
+		jen.If(jen.Op("!").Id("attach")).Block(jen.Return(jen.Id("next"), jen.Nil())),
 		jen.Return(jen.Id("op").Dot("Handler").Call(jen.Id("next")), jen.Nil()),
 	)
 	f.Line()
@@ -238,9 +290,7 @@ func (e *emitter) groupDispatcher(f *jen.File, g routeGroup) {
 			}
 		}
 		body = append(body, jen.If(cond).Block(
-			jen.List(jen.Id("next"), jen.Err()).Op(":=").Id("h").Dot("wrap").Call(jen.Id(o.GoName+"Operation"), jen.Qual("net/http", "HandlerFunc").Call(jen.Id("h").Dot(handlerMethod(o)))),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("h").Dot("fail").Call(jen.Id("w"), jen.Id("r"), jen.Err()), jen.Return()),
-			jen.Id("next").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),
+			jen.Id("h").Dot("routed").Index(jen.Id(o.GoName+"Operation")).Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),
 			jen.Return(),
 		))
 	}
@@ -281,20 +331,22 @@ func (e *emitter) operationHandler(f *jen.File, o *Operation) {
 		)
 		body = append(body, sets...)
 	}
-	fail := jen.Block(jen.Id("h").Dot("fail").Call(jen.Id("w"), jen.Id("r"), jen.Err()), jen.Return())
+	fail := jen.Block(jen.Id("h").Dot("fail").Call(jen.Id("w"), jen.Id("r"), jen.Id("ctx"), jen.Err()), jen.Return())
 	body = append(body,
-		jen.List(jen.Id("req"), jen.Err()).Op(":=").Id("decode"+o.GoName+"Request").Call(jen.Id("r"), jen.Id("h").Dot("opts").Dot("MaxBodyBytes")),
-		jen.If(jen.Err().Op("!=").Nil()).Add(fail),
+		jen.Id("call").Op(":=").Qual(restPkg, "NewCall").Types(jen.Id(o.GoName+"Request")).Call(jen.Id("r"), jen.Id(o.GoName+"Operation")),
+		jen.Id("ctx").Op(":=").Id("call").Dot("Context").Call(),
+		jen.Id("req").Op(":=").Op("&").Id("call").Dot("Req"),
+		jen.If(jen.Err().Op(":=").Id("decode"+o.GoName+"Request").Call(jen.Id("r"), jen.Id("h").Dot("opts").Dot("MaxBodyBytes"), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
 		jen.If(jen.Id("hook").Op(":=").Id("h").Dot("opts").Dot("AfterDecode"), jen.Id("hook").Op("!=").Nil()).Block(
 			jen.If(jen.Err().Op(":=").Id("hook").Call(jen.Id("r"), jen.Id(o.GoName+"Operation"), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
 		),
 		jen.If(jen.Id("hook").Op(":=").Id("h").Dot("opts").Dot("Hooks").Dot(o.GoName), jen.Id("hook").Op("!=").Nil()).Block(
-			jen.If(jen.Err().Op(":=").Id("hook").Call(jen.Id("r").Dot("Context").Call(), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
+			jen.If(jen.Err().Op(":=").Id("hook").Call(jen.Id("ctx"), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
 		),
-		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("h").Dot("srv").Dot(o.GoName).Call(jen.Id("r").Dot("Context").Call(), jen.Id("req")),
+		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("h").Dot("srv").Dot(o.GoName).Call(jen.Id("ctx"), jen.Id("req")),
 		jen.If(jen.Err().Op("!=").Nil()).Add(fail),
 		jen.If(jen.Id("resp").Op("==").Nil()).Block(
-			jen.Id("h").Dot("fail").Call(jen.Id("w"), jen.Id("r"), jen.Qual("errors", "New").Call(jen.Lit(o.GoName+" returned neither a response nor an error"))),
+			jen.Id("h").Dot("fail").Call(jen.Id("w"), jen.Id("r"), jen.Id("ctx"), jen.Qual("errors", "New").Call(jen.Lit(o.GoName+" returned neither a response nor an error"))),
 			jen.Return(),
 		),
 		jen.If(jen.Err().Op(":=").Id("write"+o.GoName+"Response").Call(jen.Id("w"), jen.Id("resp")), jen.Err().Op("!=").Nil()).Block(
@@ -365,22 +417,20 @@ func (e *emitter) paramSpecs(f *jen.File) {
 }
 
 func (e *emitter) requestDecoder(f *jen.File, o *Operation) {
-	body := []jen.Code{
-		jen.Id("req").Op(":=").New(jen.Id(o.GoName + "Request")),
-	}
+	var body []jen.Code
 	if len(o.Params) > 0 {
 		body = append(body, jen.Var().Id("perrs").Qual(restPkg, "ParamErrors"))
 		for _, p := range o.Params {
 			body = append(body, e.decodeParam(o, p)...)
 		}
-		body = append(body, jen.If(jen.Err().Op(":=").Id("perrs").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+		body = append(body, jen.If(jen.Err().Op(":=").Id("perrs").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 	}
 	if o.Body != nil {
 		body = append(body, e.decodeBody(o)...)
 	}
-	body = append(body, jen.Return(jen.Id("req"), jen.Nil()))
-	f.Comment(fmt.Sprintf("decode%sRequest reads and validates the parameters and body of the %s.", o.GoName, sanitizeLine(describe(o))))
-	f.Func().Id("decode"+o.GoName+"Request").Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("maxBody").Int64()).Params(jen.Op("*").Id(o.GoName+"Request"), jen.Error()).Block(body...)
+	body = append(body, jen.Return(jen.Nil()))
+	f.Comment(fmt.Sprintf("decode%sRequest reads and validates the parameters and body of the %s into req.", o.GoName, sanitizeLine(describe(o))))
+	f.Func().Id("decode"+o.GoName+"Request").Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("maxBody").Int64(), jen.Id("req").Op("*").Id(o.GoName+"Request")).Error().Block(body...)
 	f.Line()
 }
 
@@ -394,6 +444,9 @@ func groupName(in string) string {
 }
 
 func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
+	if kind := scalarKind(p.Type); kind != "" && !p.JSONContent && paramShape(p.Type) == "Primitive" {
+		return e.decodeScalarParam(o, p, kind)
+	}
 	sv := jen.Id(paramVar(o, p))
 	field := "req." + groupName(p.In) + "." + p.GoName
 	shape := paramShape(p.Type)
@@ -417,7 +470,7 @@ func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
 	if len(present) == 0 && !p.Required && !hasDefault {
 		read = jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(readCall)
 	}
-	stmt := jen.If(read, jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+	stmt := jen.If(read, jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 	switch {
 	case len(present) > 0:
 		stmt = stmt.Else().If(jen.Id("ok")).Block(present...)
@@ -434,6 +487,163 @@ func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
 		stmt = stmt.Else().Block(jen.Id("_").Op("=").Add(sv).Dot("Set").Call(jen.Lit(def), jen.Op("&").Id(field)))
 	}
 	return []jen.Code{stmt}
+}
+
+// scalarKind returns the Go type that a parameter of type t converts to
+// without reflection (string, int32, int64, float32, float64 or bool), or
+// "" for other types, which params.Spec.Set converts.
+func scalarKind(t *TypeRef) string {
+	switch t.Kind {
+	case RefBuiltin:
+		switch t.Builtin {
+		case "string", "int32", "int64", "float32", "float64", "bool":
+			return t.Builtin
+		}
+	case RefNamed:
+		d := resolveAlias(t.Decl)
+		switch {
+		case d.Kind == DeclEnum && d.Base != nil:
+			return scalarKind(d.Base)
+		case d.Kind == DeclDefined && d.Underlying != nil:
+			return scalarKind(d.Underlying)
+		}
+	}
+	return ""
+}
+
+// scalarParsers names the params.Spec method that converts each scalar
+// kind other than string.
+var scalarParsers = map[string]string{
+	"int32":   "ParseInt32",
+	"int64":   "ParseInt64",
+	"float32": "ParseFloat32",
+	"float64": "ParseFloat64",
+	"bool":    "ParseBool",
+}
+
+// decodeScalarParam reads a primitive parameter whose Go type is a string,
+// number or boolean with typed conversions, which cost a fraction of the
+// reflection in params.Spec.Set:
+//
+//	if text, ok, err := perrs.Text(r, spec); err != nil {
+//		return err
+//	} else if ok {
+//		if v, err := spec.ParseInt32(text); perrs.Parsed(err) {
+//			req.Query.Limit = &v
+//			// checks
+//		}
+//	} else if !ok {
+//		// missing, or the default
+//	}
+func (e *emitter) decodeScalarParam(o *Operation, p *Param, kind string) []jen.Code {
+	sv := jen.Id(paramVar(o, p))
+	field := "req." + groupName(p.In) + "." + p.GoName
+	pointer := !p.Required && !isNilable(p.Type)
+	named := p.Type.Kind != RefBuiltin
+
+	// assign stores the scalar variable v in the field.
+	assign := func(v string) []jen.Code {
+		val := jen.Id(v)
+		if named {
+			val = typ(p.Type).Call(jen.Id(v))
+		}
+		switch {
+		case !pointer:
+			return []jen.Code{jen.Id(field).Op("=").Add(val)}
+		case named:
+			return []jen.Code{jen.Id("tv").Op(":=").Add(val), jen.Id(field).Op("=").Op("&").Id("tv")}
+		}
+		return []jen.Code{jen.Id(field).Op("=").Op("&").Id(v)}
+	}
+
+	x := field
+	if pointer {
+		x = "(*" + field + ")"
+	}
+	var present []jen.Code
+	if kind == "string" {
+		present = assign("text")
+	} else {
+		present = assign("v")
+	}
+	if checks := e.site(x, p.Type, `""`, 0); len(checks) > 0 {
+		present = append(present, jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors")))
+		present = append(present, checks...)
+		present = append(present, jen.Id("perrs").Dot("AddValidation").Call(jen.Lit(p.Name), jen.Lit(p.In), jen.Op("*").Id("e")))
+	}
+	if kind != "string" {
+		present = []jen.Code{jen.If(
+			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(sv).Dot(scalarParsers[kind]).Call(jen.Id("text")),
+			jen.Id("perrs").Dot("Parsed").Call(jen.Err()),
+		).Block(present...)}
+	}
+
+	var absent []jen.Code
+	if p.Required {
+		absent = []jen.Code{jen.Id("perrs").Dot("Add").Call(jen.Add(sv).Dot("Missing").Call())}
+	} else if lit, ok := scalarDefault(p, kind); ok {
+		val := jen.Id(kind).Call(lit)
+		switch {
+		case named:
+			val = typ(p.Type).Call(lit)
+		case kind == "string" || kind == "bool":
+			val = jen.Add(lit)
+		}
+		absent = []jen.Code{jen.Id("d").Op(":=").Add(val)}
+		if pointer {
+			absent = append(absent, jen.Id(field).Op("=").Op("&").Id("d"))
+		} else {
+			absent = append(absent, jen.Id(field).Op("=").Id("d"))
+		}
+	}
+
+	stmt := jen.If(
+		jen.List(jen.Id("text"), jen.Id("ok"), jen.Err()).Op(":=").Id("perrs").Dot("Text").Call(jen.Id("r"), sv),
+		jen.Err().Op("!=").Nil(),
+	).Block(jen.Return(jen.Err())).Else().If(jen.Id("ok")).Block(present...)
+	if len(absent) > 0 {
+		stmt = stmt.Else().Block(absent...)
+	}
+	return []jen.Code{stmt}
+}
+
+// scalarDefault returns the literal of a scalar parameter's default, when
+// it has one of the parameter's kind. build warns about defaults that do
+// not fit.
+func scalarDefault(p *Param, kind string) (jen.Code, bool) {
+	s := p.Type.Schema
+	if s == nil || s.Default == nil {
+		return nil, false
+	}
+	switch v := s.Default.(type) {
+	case string:
+		if kind == "string" {
+			return jen.Lit(v), true
+		}
+	case bool:
+		if kind == "bool" {
+			return jen.Lit(v), true
+		}
+	case float64:
+		switch kind {
+		case "int32", "int64":
+			if v != math.Trunc(v) || !fitsInt(v, kind) {
+				return nil, false
+			}
+			return jen.Op(strconv.FormatInt(int64(v), 10)), true
+		case "float32", "float64":
+			return jen.Op(formatNumber(v)), true
+		}
+	}
+	return nil, false
+}
+
+// fitsInt reports whether the whole number v fits the integer kind.
+func fitsInt(v float64, kind string) bool {
+	if kind == "int32" {
+		return v >= math.MinInt32 && v <= math.MaxInt32
+	}
+	return v >= -(1<<63) && v < 1<<63
 }
 
 // defaultText returns the text form of a primitive parameter's default.
@@ -479,7 +689,7 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 		case "json":
 			// Decoding into the field itself leaves a pointer nil for a
 			// null body, so null is distinguished from an empty value.
-			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeJSON").Call(jen.Id("body"), jen.Op("&").Id(field)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeJSON").Call(jen.Id("body"), jen.Op("&").Id(field)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			if isNilable(c.Type) {
 				decode = append(decode, e.bodyValidation(field, c)...)
 				break
@@ -492,7 +702,7 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 				break
 			}
 			decode = append(decode, jen.If(jen.Id(field).Op("==").Nil()).Block(
-				jen.Return(jen.Nil(), jen.Qual(restPkg, "Invalid").Call(jen.Qual(oasPkg, "Errors").Values(jen.Values(jen.Dict{jen.Id("Message"): jen.Lit("must not be null")})))),
+				jen.Return(jen.Qual(restPkg, "Invalid").Call(jen.Qual(oasPkg, "Errors").Values(jen.Values(jen.Dict{jen.Id("Message"): jen.Lit("must not be null")})))),
 			))
 			decode = append(decode, validation...)
 		case "form":
@@ -501,7 +711,7 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 				decode = append(decode, jen.Id(field).Op("=").New(typ(c.Type)))
 				target = jen.Id(field)
 			}
-			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeForm").Call(jen.Id("body"), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeForm").Call(jen.Id("body"), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 			decode = append(decode, e.bodyValidation(field, c)...)
 		case "multipart":
 			target := jen.Op("&").Id(field)
@@ -509,7 +719,7 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 				decode = append(decode, jen.Id(field).Op("=").New(typ(c.Type)))
 				target = jen.Id(field)
 			}
-			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeMultipart").Call(jen.Id("body"), jen.Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Content-Type")), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeMultipart").Call(jen.Id("body"), jen.Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Content-Type")), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 		case "text":
 			decode = append(decode, jen.Id("s").Op(":=").String().Call(jen.Id("body")), jen.Id(field).Op("=").Op("&").Id("s"))
 		default:
@@ -517,16 +727,16 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 		}
 		cases = append(cases, jen.Case(mediaMatch(c)).Block(decode...))
 	}
-	cases = append(cases, jen.Default().Block(jen.Return(jen.Nil(), jen.Qual(restPkg, "UnsupportedMediaType").Call(append([]jen.Code{jen.Id("mt")}, accepted...)...))))
+	cases = append(cases, jen.Default().Block(jen.Return(jen.Qual(restPkg, "UnsupportedMediaType").Call(append([]jen.Code{jen.Id("mt")}, accepted...)...))))
 	empty := jen.Null()
 	if o.Body.Required {
 		empty = jen.If(jen.Len(jen.Id("body")).Op("==").Lit(0)).Block(
-			jen.Return(jen.Nil(), jen.Qual(problemPkg, "NewError").Call(jen.Qual("net/http", "StatusBadRequest"), jen.Lit("the request body is required"))),
+			jen.Return(jen.Qual(problemPkg, "NewError").Call(jen.Qual("net/http", "StatusBadRequest"), jen.Lit("the request body is required"))),
 		)
 	}
 	return []jen.Code{
 		jen.List(jen.Id("body"), jen.Err()).Op(":=").Qual(restPkg, "ReadBody").Call(jen.Id("r"), jen.Id("maxBody")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		empty,
 		jen.If(jen.Len(jen.Id("body")).Op(">").Lit(0)).Block(
 			jen.Switch(jen.Id("mt").Op(":=").Qual(restPkg, "MediaType").Call(jen.Id("r")), jen.True()).Block(cases...),
@@ -539,7 +749,7 @@ func (e *emitter) bodyValidation(field string, c *Content) []jen.Code {
 		if !e.needsValidate(c.Type.Decl) {
 			return nil
 		}
-		return []jen.Code{jen.If(jen.Err().Op(":=").Qual(restPkg, "Invalid").Call(jen.Id(field).Dot("Validate").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))}
+		return []jen.Code{jen.If(jen.Err().Op(":=").Qual(restPkg, "Invalid").Call(jen.Id(field).Dot("Validate").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
 	}
 	x := field
 	if !isNilable(c.Type) {
@@ -550,7 +760,7 @@ func (e *emitter) bodyValidation(field string, c *Content) []jen.Code {
 		return nil
 	}
 	block := append([]jen.Code{jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors"))}, checks...)
-	block = append(block, jen.If(jen.Err().Op(":=").Qual(restPkg, "Invalid").Call(jen.Id("e").Dot("Err").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+	block = append(block, jen.If(jen.Err().Op(":=").Qual(restPkg, "Invalid").Call(jen.Id("e").Dot("Err").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 	return []jen.Code{jen.Block(block...)}
 }
 

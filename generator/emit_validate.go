@@ -109,14 +109,20 @@ func (e *emitter) structChecks(d *Decl) []jen.Code {
 	if needsObject(d) {
 		body = append(body, jen.Id(objectVar(d)).Dot("Check").Call(jen.Id("ptr"), jen.Id("v").Dot("scan"), jen.Id("e")))
 	}
-	for _, f := range d.Fields {
+	for i, f := range d.Fields {
 		p := fmt.Sprintf("%s.Join(ptr, %s)", "oas", strconv.Quote(f.JSONName))
 		x := "v." + f.Name
 		switch shapeOf(f) {
 		case shapeValue:
 			checks := e.site(x, f.Type, p, 0)
-			if len(checks) > 0 && isNilable(f.Type) {
+			switch {
+			case len(checks) == 0:
+			case isNilable(f.Type):
 				checks = []jen.Code{jen.If(jen.Id(x).Op("!=").Nil()).Block(checks...)}
+			case needsObject(d) && (f.Required || rejectsNull(f)):
+				// An absent or null member holds the zero value, whose
+				// checks would only repeat "is required".
+				checks = []jen.Code{jen.If(jen.Op("!").Id(objectVar(d)).Dot("Reported").Call(jen.Id("v").Dot("scan"), jen.Lit(i))).Block(checks...)}
 			}
 			body = append(body, checks...)
 		case shapePointer:
@@ -382,14 +388,22 @@ func (e *emitter) stringChecks(x string, s *openapi3.Schema, add func(string) je
 		}
 	}
 	if s.MinLength > 0 || s.MaxLength != nil {
-		var conds []jen.Code
+		// if n := oas.Length(x); n < min { ... } else if n > max { ... }
+		var stmt *jen.Statement
+		cond := func(c jen.Code, msg string) {
+			if stmt == nil {
+				stmt = jen.If(jen.Id("n").Op(":=").Qual(oasPkg, "Length").Call(jen.Id(x)), c).Block(add(msg))
+				return
+			}
+			stmt = stmt.Else().If(c).Block(add(msg))
+		}
 		if s.MinLength > 0 {
-			conds = append(conds, jen.If(jen.Id("n").Op("<").Lit(int(s.MinLength))).Block(add("must be at least "+plural(int(s.MinLength), "character")+" long")))
+			cond(jen.Id("n").Op("<").Lit(int(s.MinLength)), "must be at least "+plural(int(s.MinLength), "character")+" long")
 		}
 		if s.MaxLength != nil {
-			conds = append(conds, jen.If(jen.Id("n").Op(">").Lit(int(*s.MaxLength))).Block(add("must be at most "+plural(int(*s.MaxLength), "character")+" long")))
+			cond(jen.Id("n").Op(">").Lit(int(*s.MaxLength)), "must be at most "+plural(int(*s.MaxLength), "character")+" long")
 		}
-		out = append(out, jen.Block(append([]jen.Code{jen.Id("n").Op(":=").Qual(oasPkg, "Length").Call(jen.Id(x))}, conds...)...))
+		out = append(out, stmt)
 	}
 	if s.Pattern != "" {
 		if v := e.patternVar(s.Pattern); v != "" {

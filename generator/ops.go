@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"path"
 	"sort"
@@ -250,6 +251,7 @@ func (b *builder) params(o *Operation, pathLevel, opLevel openapi3.Parameters, p
 		default:
 			param.Type = &TypeRef{Kind: RefBuiltin, Builtin: "string"}
 		}
+		b.checkParamDefault(param, kp.ptr)
 		out = append(out, param)
 	}
 	for _, qc := range o.QueryConst {
@@ -512,4 +514,24 @@ func isStructLike(d *Decl) bool {
 		d = d.Underlying.Decl
 	}
 	return d.Kind == DeclStruct || d.Kind == DeclUnion
+}
+
+// checkParamDefault warns about the default of an optional parameter that
+// its Go type cannot hold, such as 1.5 for an integer or 2^40 for an
+// int32, which the server would otherwise drop silently.
+func (b *builder) checkParamDefault(p *Param, ptr string) {
+	kind := scalarKind(p.Type)
+	if p.Required || p.JSONContent || kind == "" || p.Type.Schema == nil || p.Type.Schema.Default == nil {
+		return
+	}
+	def := p.Type.Schema.Default
+	if _, ok := scalarDefault(p, kind); !ok {
+		b.warn(ptr+"/schema/default", "default %s is not a valid %s; the parameter has no default", jsonLiteral(def), kind)
+		return
+	}
+	// Numbers in the spec are read as float64, which holds every integer
+	// only up to 2^53.
+	if f, ok := def.(float64); ok && kind == "int64" && math.Abs(f) > 1<<53 {
+		b.warn(ptr+"/schema/default", "default is beyond 2^53 and is read as %d, the nearest float64", int64(f))
+	}
 }

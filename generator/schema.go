@@ -746,6 +746,7 @@ func (b *builder) pattern(src, ptr string) string {
 // never sees allOf. A schema whose allOf is only one reference keeps it, so
 // that it maps to that named type.
 func (b *builder) flatten(s *openapi3.Schema, ptr string) *openapi3.Schema {
+	b.checkBounds(s, ptr)
 	if len(s.AllOf) == 0 {
 		return s
 	}
@@ -1104,4 +1105,37 @@ func validJSONTag(name string) bool {
 // the order in which the builder met them.
 func sortDecls(ds []*Decl) {
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Name < ds[j].Name })
+}
+
+// checkBounds warns about constraints that no value can meet, such as a
+// minLength above the maxLength, or that Validate cannot apply. They are
+// mistakes in the spec, and the generated Validate would reject every
+// value or ignore the constraint silently.
+func (b *builder) checkBounds(s *openapi3.Schema, ptr string) {
+	if s.MaxLength != nil && s.MinLength > *s.MaxLength {
+		b.warn(ptr+"/minLength", "minLength %d is greater than maxLength %d, so no string is valid", s.MinLength, *s.MaxLength)
+	}
+	if s.MaxItems != nil && s.MinItems > *s.MaxItems {
+		b.warn(ptr+"/minItems", "minItems %d is greater than maxItems %d, so no array is valid", s.MinItems, *s.MaxItems)
+	}
+	if s.MaxProps != nil && s.MinProps > *s.MaxProps {
+		b.warn(ptr+"/minProperties", "minProperties %d is greater than maxProperties %d, so no object is valid", s.MinProps, *s.MaxProps)
+	}
+	lo, loKey, loExcl := s.Min, "minimum", s.ExclusiveMin.Bool != nil && *s.ExclusiveMin.Bool
+	if v := s.ExclusiveMin.Value; v != nil && (lo == nil || *v >= *lo) {
+		lo, loKey, loExcl = v, "exclusiveMinimum", true
+	}
+	hi, hiKey, hiExcl := s.Max, "maximum", s.ExclusiveMax.Bool != nil && *s.ExclusiveMax.Bool
+	if v := s.ExclusiveMax.Value; v != nil && (hi == nil || *v <= *hi) {
+		hi, hiKey, hiExcl = v, "exclusiveMaximum", true
+	}
+	if lo != nil && hi != nil && (*lo > *hi || *lo == *hi && (loExcl || hiExcl)) {
+		b.warn(ptr+"/"+loKey, "%s %s and %s %s leave no valid number", loKey, formatNumber(*lo), hiKey, formatNumber(*hi))
+	}
+	if s.MultipleOf != nil && *s.MultipleOf <= 0 {
+		b.warn(ptr+"/multipleOf", "multipleOf must be greater than 0; Validate does not check it")
+	}
+	if s.Enum != nil && len(s.Enum) == 0 {
+		b.warn(ptr+"/enum", "enum is empty, so no value is valid")
+	}
 }

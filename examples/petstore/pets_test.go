@@ -103,10 +103,16 @@ func TestCreatePetRejects(t *testing.T) {
 		status      int
 		// pointer, when set, must be the pointer of one of the problem's errors.
 		pointer string
+		// errors, when set, is the whole list of errors as "pointer: detail".
+		errors []string
 	}{
 		{name: "malformed JSON", body: `{"name": `, status: 400},
 		{name: "empty body", body: "", status: 400},
-		{name: "JSON null", body: "null", status: 422},
+		{name: "JSON null", body: "null", status: 422, errors: []string{": must not be null"}},
+		{name: "array", body: "[]", status: 422, errors: []string{": must be an object, not array"}},
+		{name: "empty object", body: "{}", status: 422, errors: []string{"/name: is required", "/species: is required"}},
+		{name: "null name", body: `{"name": null, "species": "dog"}`, status: 422, errors: []string{"/name: must not be null"}},
+		{name: "absent species", body: `{"name": ""}`, status: 422, errors: []string{"/species: is required", "/name: must be at least 1 character long"}},
 		{name: "text content type", body: `{"name": "Rex", "species": "dog"}`, contentType: "text/plain", status: 415},
 		{name: "form content type", body: "name=Rex", contentType: "application/x-www-form-urlencoded", status: 415},
 		{name: "body too large", body: `{"name": "` + strings.Repeat("x", int(cfg.MaxBodyBytes)) + `"}`, status: 413},
@@ -133,6 +139,15 @@ func TestCreatePetRejects(t *testing.T) {
 			p := checkProblem(t, ts.do(req), tt.status)
 			if tt.pointer != "" && !hasPointer(p, tt.pointer) {
 				t.Errorf("got errors %+v, want one at %s", p.Errors, tt.pointer)
+			}
+			if tt.errors != nil {
+				var got []string
+				for _, e := range p.Errors {
+					got = append(got, e.Pointer+": "+e.Detail)
+				}
+				if strings.Join(got, "\n") != strings.Join(tt.errors, "\n") {
+					t.Errorf("got errors\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.errors, "\n"))
+				}
 			}
 		})
 	}

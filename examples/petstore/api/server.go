@@ -141,16 +141,22 @@ type handler struct {
 	opts ServerOptions
 }
 
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+// fail sends err through the ErrorHandler, with the request's context
+// replaced by ctx, which carries the operation.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error) {
+	if r.Context() != ctx {
+		r = r.WithContext(ctx)
+	}
 	rest.Fail(w, r, err, h.opts.ErrorHandler)
 }
 
 // NewHandler returns the http.Handler that serves the spec's operations on a
 // standard http.ServeMux (see rest.Router for paths that ServeMux finds
-// ambiguous). Each request passes, in order: the operation
-// attached to its context, authentication, opts.Middleware,
-// opts.OperationMiddleware, decoding and validation of parameters and body,
-// opts.AfterDecode, opts.Hooks, and the Server method. Mount it behind
+// ambiguous). Each request passes, in order: authentication,
+// opts.Middleware, opts.OperationMiddleware, decoding and validation of
+// parameters and body, opts.AfterDecode, opts.Hooks, and the Server method.
+// All of them find the operation in the request context
+// (middleware.OperationFrom), as does the ErrorHandler. Mount it behind
 // host, CORS and rate-limit middleware (see package middleware).
 func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	if srv == nil {
@@ -162,18 +168,23 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	}
 	router := &rest.Router{ErrorHandler: opts.ErrorHandler}
 	routes := []struct {
-		pattern string
-		ops     []*middleware.Operation
+		pattern string // empty when a route dispatcher picks the operation
+		op      *middleware.Operation
 		serve   http.HandlerFunc
-	}{{"GET /pets", []*middleware.Operation{ListPetsOperation}, h.serveListPets}, {"POST /pets", []*middleware.Operation{CreatePetOperation}, h.serveCreatePet}, {"GET /pets/{petId}", []*middleware.Operation{GetPetOperation}, h.serveGetPet}, {"DELETE /pets/{petId}", []*middleware.Operation{DeletePetOperation}, h.serveDeletePet}, {"PATCH /pets/{petId}", []*middleware.Operation{UpdatePetOperation}, h.serveUpdatePet}, {"POST /pets/{petId}/adoptions", []*middleware.Operation{AdoptPetOperation}, h.serveAdoptPet}, {"GET /webhook-endpoints", []*middleware.Operation{ListWebhookEndpointsOperation}, h.serveListWebhookEndpoints}, {"POST /webhook-endpoints", []*middleware.Operation{CreateWebhookEndpointOperation}, h.serveCreateWebhookEndpoint}}
+	}{
+		{"GET /pets", ListPetsOperation, h.serveListPets},
+		{"POST /pets", CreatePetOperation, h.serveCreatePet},
+		{"GET /pets/{petId}", GetPetOperation, h.serveGetPet},
+		{"DELETE /pets/{petId}", DeletePetOperation, h.serveDeletePet},
+		{"PATCH /pets/{petId}", UpdatePetOperation, h.serveUpdatePet},
+		{"POST /pets/{petId}/adoptions", AdoptPetOperation, h.serveAdoptPet},
+		{"GET /webhook-endpoints", ListWebhookEndpointsOperation, h.serveListWebhookEndpoints},
+		{"POST /webhook-endpoints", CreateWebhookEndpointOperation, h.serveCreateWebhookEndpoint},
+	}
 	for _, rt := range routes {
-		var next http.Handler = rt.serve
-		if len(rt.ops) == 1 {
-			wrapped, err := h.wrap(rt.ops[0], next)
-			if err != nil {
-				return nil, err
-			}
-			next = wrapped
+		next, err := h.wrap(rt.op, rt.serve)
+		if err != nil {
+			return nil, err
 		}
 		if err := router.Handle(rt.pattern, next); err != nil {
 			return nil, err
@@ -194,11 +205,15 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	return mux, nil
 }
 
-// wrap puts an operation's middleware around its handler.
+// wrap puts an operation's middleware and authentication around its
+// handler, after attaching the operation to the request context for
+// them. With neither, the handler attaches it itself (rest.NewCall),
+// which saves a copy of the request.
 func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handler, error) {
 	mws := append([]middleware.Middleware{}, h.opts.Middleware...)
 	mws = append(mws, h.opts.OperationMiddleware[op.ID]...)
 	next = middleware.Chain(mws...)(next)
+	attach := len(mws) > 0
 	if len(op.Security) > 0 {
 		switch {
 		case h.opts.Auth != nil:
@@ -206,38 +221,44 @@ func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handle
 				return nil, fmt.Errorf("operation %s: %w", op.ID, err)
 			}
 			next = h.opts.Auth.Handler(next)
+			attach = true
 		case !h.opts.SkipAuth:
 			return nil, fmt.Errorf("operation %s requires authentication: set ServerOptions.Auth (see NewAuthenticator), or SkipAuth to serve without it", op.ID)
 		}
+	}
+	if !attach {
+		return next, nil
 	}
 	return op.Handler(next), nil
 }
 
 func (h *handler) serveListPets(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeListPetsRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[ListPetsRequest](r, ListPetsOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeListPetsRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, ListPetsOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.ListPets; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.ListPets(r.Context(), req)
+	resp, err := h.srv.ListPets(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("ListPets returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("ListPets returned neither a response nor an error"))
 		return
 	}
 	if err := writeListPetsResponse(w, resp); err != nil {
@@ -246,56 +267,62 @@ func (h *handler) serveListPets(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeListPetsRequest reads and validates the parameters and body of the operation listPets (GET /pets).
-func decodeListPetsRequest(r *http.Request, maxBody int64) (*ListPetsRequest, error) {
-	req := new(ListPetsRequest)
+// decodeListPetsRequest reads and validates the parameters and body of the operation listPets (GET /pets) into req.
+func decodeListPetsRequest(r *http.Request, maxBody int64, req *ListPetsRequest) error {
 	var perrs rest.ParamErrors
-	if ok, err := perrs.ReadParam(r, listPetsQueryLimitParam, rest.Primitive, &req.Query.Limit); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, listPetsQueryLimitParam); err != nil {
+		return err
 	} else if ok {
-		e := new(oas.Errors)
-		if (*req.Query.Limit) < 1 {
-			e.Add("", "must be at least 1")
+		if v, err := listPetsQueryLimitParam.ParseInt32(text); perrs.Parsed(err) {
+			req.Query.Limit = &v
+			e := new(oas.Errors)
+			if (*req.Query.Limit) < 1 {
+				e.Add("", "must be at least 1")
+			}
+			if (*req.Query.Limit) > 100 {
+				e.Add("", "must be at most 100")
+			}
+			perrs.AddValidation("limit", "query", *e)
 		}
-		if (*req.Query.Limit) > 100 {
-			e.Add("", "must be at most 100")
-		}
-		perrs.AddValidation("limit", "query", *e)
 	} else {
-		_ = listPetsQueryLimitParam.Set("20", &req.Query.Limit)
+		d := int32(20)
+		req.Query.Limit = &d
 	}
-	if _, err := perrs.ReadParam(r, listPetsQueryCursorParam, rest.Primitive, &req.Query.Cursor); err != nil {
-		return nil, err
-	}
-	if ok, err := perrs.ReadParam(r, listPetsQueryStatusParam, rest.Primitive, &req.Query.Status); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, listPetsQueryCursorParam); err != nil {
+		return err
 	} else if ok {
+		req.Query.Cursor = &text
+	}
+	if text, ok, err := perrs.Text(r, listPetsQueryStatusParam); err != nil {
+		return err
+	} else if ok {
+		tv := PetStatus(text)
+		req.Query.Status = &tv
 		e := new(oas.Errors)
 		(*req.Query.Status).validate("", e)
 		perrs.AddValidation("status", "query", *e)
 	} else {
-		_ = listPetsQueryStatusParam.Set("available", &req.Query.Status)
+		d := PetStatus("available")
+		req.Query.Status = &d
 	}
 	if ok, err := perrs.ReadParam(r, listPetsQueryTagParam, rest.Array, &req.Query.Tag); err != nil {
-		return nil, err
+		return err
 	} else if ok {
 		e := new(oas.Errors)
 		if len(req.Query.Tag) > 10 {
 			e.Add("", "must have at most 10 items")
 		}
 		for i0 := range req.Query.Tag {
-			{
-				n := oas.Length(req.Query.Tag[i0])
-				if n < 1 {
-					e.Add(oas.Index("", i0), "must be at least 1 character long")
-				}
+			if n := oas.Length(req.Query.Tag[i0]); n < 1 {
+				e.Add(oas.Index("", i0), "must be at least 1 character long")
 			}
 		}
 		perrs.AddValidation("tag", "query", *e)
 	}
-	if ok, err := perrs.ReadParam(r, listPetsHeaderXRequestIDParam, rest.Primitive, &req.Header.XRequestID); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, listPetsHeaderXRequestIDParam); err != nil {
+		return err
 	} else if ok {
+		req.Header.XRequestID = &text
 		e := new(oas.Errors)
 		if !oas.CheckFormat("uuid", (*req.Header.XRequestID)) {
 			e.Add("", "must be a valid uuid")
@@ -303,9 +330,9 @@ func decodeListPetsRequest(r *http.Request, maxBody int64) (*ListPetsRequest, er
 		perrs.AddValidation("X-Request-ID", "header", *e)
 	}
 	if err := perrs.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	return req, nil
+	return nil
 }
 
 // writeListPetsResponse sends a response of the operation listPets (GET /pets).
@@ -329,30 +356,32 @@ func writeListPetsResponse(w http.ResponseWriter, resp ListPetsResponse) error {
 }
 
 func (h *handler) serveCreatePet(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeCreatePetRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[CreatePetRequest](r, CreatePetOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeCreatePetRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, CreatePetOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.CreatePet; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.CreatePet(r.Context(), req)
+	resp, err := h.srv.CreatePet(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("CreatePet returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("CreatePet returned neither a response nor an error"))
 		return
 	}
 	if err := writeCreatePetResponse(w, resp); err != nil {
@@ -361,33 +390,32 @@ func (h *handler) serveCreatePet(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeCreatePetRequest reads and validates the parameters and body of the operation createPet (POST /pets).
-func decodeCreatePetRequest(r *http.Request, maxBody int64) (*CreatePetRequest, error) {
-	req := new(CreatePetRequest)
+// decodeCreatePetRequest reads and validates the parameters and body of the operation createPet (POST /pets) into req.
+func decodeCreatePetRequest(r *http.Request, maxBody int64, req *CreatePetRequest) error {
 	body, err := rest.ReadBody(r, maxBody)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(body) == 0 {
-		return nil, problem.NewError(http.StatusBadRequest, "the request body is required")
+		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
 			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return nil, err
+				return err
 			}
 			if req.Body == nil {
-				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
+				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return nil, err
+				return err
 			}
 		default:
-			return nil, rest.UnsupportedMediaType(mt, "application/json")
+			return rest.UnsupportedMediaType(mt, "application/json")
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // writeCreatePetResponse sends a response of the operation createPet (POST /pets).
@@ -421,30 +449,32 @@ func writeCreatePetResponse(w http.ResponseWriter, resp CreatePetResponse) error
 }
 
 func (h *handler) serveGetPet(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeGetPetRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[GetPetRequest](r, GetPetOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeGetPetRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, GetPetOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.GetPet; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.GetPet(r.Context(), req)
+	resp, err := h.srv.GetPet(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("GetPet returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("GetPet returned neither a response nor an error"))
 		return
 	}
 	if err := writeGetPetResponse(w, resp); err != nil {
@@ -453,25 +483,25 @@ func (h *handler) serveGetPet(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeGetPetRequest reads and validates the parameters and body of the operation getPet (GET /pets/{petId}).
-func decodeGetPetRequest(r *http.Request, maxBody int64) (*GetPetRequest, error) {
-	req := new(GetPetRequest)
+// decodeGetPetRequest reads and validates the parameters and body of the operation getPet (GET /pets/{petId}) into req.
+func decodeGetPetRequest(r *http.Request, maxBody int64, req *GetPetRequest) error {
 	var perrs rest.ParamErrors
-	if ok, err := perrs.ReadParam(r, getPetPathPetIDParam, rest.Primitive, &req.Path.PetID); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, getPetPathPetIDParam); err != nil {
+		return err
 	} else if ok {
+		req.Path.PetID = text
 		e := new(oas.Errors)
 		if !oas.CheckFormat("uuid", req.Path.PetID) {
 			e.Add("", "must be a valid uuid")
 		}
 		perrs.AddValidation("petId", "path", *e)
-	} else if !ok {
+	} else {
 		perrs.Add(getPetPathPetIDParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	return req, nil
+	return nil
 }
 
 // writeGetPetResponse sends a response of the operation getPet (GET /pets/{petId}).
@@ -494,30 +524,32 @@ func writeGetPetResponse(w http.ResponseWriter, resp GetPetResponse) error {
 }
 
 func (h *handler) serveDeletePet(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeDeletePetRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[DeletePetRequest](r, DeletePetOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeDeletePetRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, DeletePetOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.DeletePet; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.DeletePet(r.Context(), req)
+	resp, err := h.srv.DeletePet(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("DeletePet returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("DeletePet returned neither a response nor an error"))
 		return
 	}
 	if err := writeDeletePetResponse(w, resp); err != nil {
@@ -526,25 +558,25 @@ func (h *handler) serveDeletePet(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeDeletePetRequest reads and validates the parameters and body of the operation deletePet (DELETE /pets/{petId}).
-func decodeDeletePetRequest(r *http.Request, maxBody int64) (*DeletePetRequest, error) {
-	req := new(DeletePetRequest)
+// decodeDeletePetRequest reads and validates the parameters and body of the operation deletePet (DELETE /pets/{petId}) into req.
+func decodeDeletePetRequest(r *http.Request, maxBody int64, req *DeletePetRequest) error {
 	var perrs rest.ParamErrors
-	if ok, err := perrs.ReadParam(r, deletePetPathPetIDParam, rest.Primitive, &req.Path.PetID); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, deletePetPathPetIDParam); err != nil {
+		return err
 	} else if ok {
+		req.Path.PetID = text
 		e := new(oas.Errors)
 		if !oas.CheckFormat("uuid", req.Path.PetID) {
 			e.Add("", "must be a valid uuid")
 		}
 		perrs.AddValidation("petId", "path", *e)
-	} else if !ok {
+	} else {
 		perrs.Add(deletePetPathPetIDParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	return req, nil
+	return nil
 }
 
 // writeDeletePetResponse sends a response of the operation deletePet (DELETE /pets/{petId}).
@@ -564,30 +596,32 @@ func writeDeletePetResponse(w http.ResponseWriter, resp DeletePetResponse) error
 }
 
 func (h *handler) serveUpdatePet(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeUpdatePetRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[UpdatePetRequest](r, UpdatePetOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeUpdatePetRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, UpdatePetOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.UpdatePet; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.UpdatePet(r.Context(), req)
+	resp, err := h.srv.UpdatePet(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("UpdatePet returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("UpdatePet returned neither a response nor an error"))
 		return
 	}
 	if err := writeUpdatePetResponse(w, resp); err != nil {
@@ -596,53 +630,55 @@ func (h *handler) serveUpdatePet(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeUpdatePetRequest reads and validates the parameters and body of the operation updatePet (PATCH /pets/{petId}).
-func decodeUpdatePetRequest(r *http.Request, maxBody int64) (*UpdatePetRequest, error) {
-	req := new(UpdatePetRequest)
+// decodeUpdatePetRequest reads and validates the parameters and body of the operation updatePet (PATCH /pets/{petId}) into req.
+func decodeUpdatePetRequest(r *http.Request, maxBody int64, req *UpdatePetRequest) error {
 	var perrs rest.ParamErrors
-	if ok, err := perrs.ReadParam(r, updatePetPathPetIDParam, rest.Primitive, &req.Path.PetID); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, updatePetPathPetIDParam); err != nil {
+		return err
 	} else if ok {
+		req.Path.PetID = text
 		e := new(oas.Errors)
 		if !oas.CheckFormat("uuid", req.Path.PetID) {
 			e.Add("", "must be a valid uuid")
 		}
 		perrs.AddValidation("petId", "path", *e)
-	} else if !ok {
+	} else {
 		perrs.Add(updatePetPathPetIDParam.Missing())
 	}
-	if ok, err := perrs.ReadParam(r, updatePetHeaderIfMatchParam, rest.Primitive, &req.Header.IfMatch); err != nil {
-		return nil, err
-	} else if !ok {
+	if text, ok, err := perrs.Text(r, updatePetHeaderIfMatchParam); err != nil {
+		return err
+	} else if ok {
+		req.Header.IfMatch = text
+	} else {
 		perrs.Add(updatePetHeaderIfMatchParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	body, err := rest.ReadBody(r, maxBody)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(body) == 0 {
-		return nil, problem.NewError(http.StatusBadRequest, "the request body is required")
+		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
 			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return nil, err
+				return err
 			}
 			if req.Body == nil {
-				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
+				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return nil, err
+				return err
 			}
 		default:
-			return nil, rest.UnsupportedMediaType(mt, "application/json")
+			return rest.UnsupportedMediaType(mt, "application/json")
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // writeUpdatePetResponse sends a response of the operation updatePet (PATCH /pets/{petId}).
@@ -675,30 +711,32 @@ func writeUpdatePetResponse(w http.ResponseWriter, resp UpdatePetResponse) error
 }
 
 func (h *handler) serveAdoptPet(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeAdoptPetRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[AdoptPetRequest](r, AdoptPetOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeAdoptPetRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, AdoptPetOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.AdoptPet; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.AdoptPet(r.Context(), req)
+	resp, err := h.srv.AdoptPet(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("AdoptPet returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("AdoptPet returned neither a response nor an error"))
 		return
 	}
 	if err := writeAdoptPetResponse(w, resp); err != nil {
@@ -707,63 +745,63 @@ func (h *handler) serveAdoptPet(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeAdoptPetRequest reads and validates the parameters and body of the operation adoptPet (POST /pets/{petId}/adoptions).
-func decodeAdoptPetRequest(r *http.Request, maxBody int64) (*AdoptPetRequest, error) {
-	req := new(AdoptPetRequest)
+// decodeAdoptPetRequest reads and validates the parameters and body of the operation adoptPet (POST /pets/{petId}/adoptions) into req.
+func decodeAdoptPetRequest(r *http.Request, maxBody int64, req *AdoptPetRequest) error {
 	var perrs rest.ParamErrors
-	if ok, err := perrs.ReadParam(r, adoptPetPathPetIDParam, rest.Primitive, &req.Path.PetID); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, adoptPetPathPetIDParam); err != nil {
+		return err
 	} else if ok {
+		req.Path.PetID = text
 		e := new(oas.Errors)
 		if !oas.CheckFormat("uuid", req.Path.PetID) {
 			e.Add("", "must be a valid uuid")
 		}
 		perrs.AddValidation("petId", "path", *e)
-	} else if !ok {
+	} else {
 		perrs.Add(adoptPetPathPetIDParam.Missing())
 	}
-	if ok, err := perrs.ReadParam(r, adoptPetHeaderIdempotencyKeyParam, rest.Primitive, &req.Header.IdempotencyKey); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, adoptPetHeaderIdempotencyKeyParam); err != nil {
+		return err
 	} else if ok {
+		req.Header.IdempotencyKey = &text
 		e := new(oas.Errors)
-		{
-			n := oas.Length((*req.Header.IdempotencyKey))
-			if n > 64 {
-				e.Add("", "must be at most 64 characters long")
-			}
+		if n := oas.Length((*req.Header.IdempotencyKey)); n > 64 {
+			e.Add("", "must be at most 64 characters long")
 		}
 		perrs.AddValidation("Idempotency-Key", "header", *e)
 	}
-	if _, err := perrs.ReadParam(r, adoptPetCookieSessionParam, rest.Primitive, &req.Cookie.Session); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, adoptPetCookieSessionParam); err != nil {
+		return err
+	} else if ok {
+		req.Cookie.Session = &text
 	}
 	if err := perrs.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	body, err := rest.ReadBody(r, maxBody)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(body) == 0 {
-		return nil, problem.NewError(http.StatusBadRequest, "the request body is required")
+		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
 			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return nil, err
+				return err
 			}
 			if req.Body == nil {
-				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
+				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return nil, err
+				return err
 			}
 		default:
-			return nil, rest.UnsupportedMediaType(mt, "application/json")
+			return rest.UnsupportedMediaType(mt, "application/json")
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // writeAdoptPetResponse sends a response of the operation adoptPet (POST /pets/{petId}/adoptions).
@@ -786,30 +824,32 @@ func writeAdoptPetResponse(w http.ResponseWriter, resp AdoptPetResponse) error {
 }
 
 func (h *handler) serveListWebhookEndpoints(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeListWebhookEndpointsRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[ListWebhookEndpointsRequest](r, ListWebhookEndpointsOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeListWebhookEndpointsRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, ListWebhookEndpointsOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.ListWebhookEndpoints; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.ListWebhookEndpoints(r.Context(), req)
+	resp, err := h.srv.ListWebhookEndpoints(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("ListWebhookEndpoints returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("ListWebhookEndpoints returned neither a response nor an error"))
 		return
 	}
 	if err := writeListWebhookEndpointsResponse(w, resp); err != nil {
@@ -818,10 +858,9 @@ func (h *handler) serveListWebhookEndpoints(w http.ResponseWriter, r *http.Reque
 	}
 }
 
-// decodeListWebhookEndpointsRequest reads and validates the parameters and body of the operation listWebhookEndpoints (GET /webhook-endpoints).
-func decodeListWebhookEndpointsRequest(r *http.Request, maxBody int64) (*ListWebhookEndpointsRequest, error) {
-	req := new(ListWebhookEndpointsRequest)
-	return req, nil
+// decodeListWebhookEndpointsRequest reads and validates the parameters and body of the operation listWebhookEndpoints (GET /webhook-endpoints) into req.
+func decodeListWebhookEndpointsRequest(r *http.Request, maxBody int64, req *ListWebhookEndpointsRequest) error {
+	return nil
 }
 
 // writeListWebhookEndpointsResponse sends a response of the operation listWebhookEndpoints (GET /webhook-endpoints).
@@ -834,30 +873,32 @@ func writeListWebhookEndpointsResponse(w http.ResponseWriter, resp ListWebhookEn
 }
 
 func (h *handler) serveCreateWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeCreateWebhookEndpointRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[CreateWebhookEndpointRequest](r, CreateWebhookEndpointOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeCreateWebhookEndpointRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, CreateWebhookEndpointOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.CreateWebhookEndpoint; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.CreateWebhookEndpoint(r.Context(), req)
+	resp, err := h.srv.CreateWebhookEndpoint(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("CreateWebhookEndpoint returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("CreateWebhookEndpoint returned neither a response nor an error"))
 		return
 	}
 	if err := writeCreateWebhookEndpointResponse(w, resp); err != nil {
@@ -866,33 +907,32 @@ func (h *handler) serveCreateWebhookEndpoint(w http.ResponseWriter, r *http.Requ
 	}
 }
 
-// decodeCreateWebhookEndpointRequest reads and validates the parameters and body of the operation createWebhookEndpoint (POST /webhook-endpoints).
-func decodeCreateWebhookEndpointRequest(r *http.Request, maxBody int64) (*CreateWebhookEndpointRequest, error) {
-	req := new(CreateWebhookEndpointRequest)
+// decodeCreateWebhookEndpointRequest reads and validates the parameters and body of the operation createWebhookEndpoint (POST /webhook-endpoints) into req.
+func decodeCreateWebhookEndpointRequest(r *http.Request, maxBody int64, req *CreateWebhookEndpointRequest) error {
 	body, err := rest.ReadBody(r, maxBody)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(body) == 0 {
-		return nil, problem.NewError(http.StatusBadRequest, "the request body is required")
+		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
 			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return nil, err
+				return err
 			}
 			if req.Body == nil {
-				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
+				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return nil, err
+				return err
 			}
 		default:
-			return nil, rest.UnsupportedMediaType(mt, "application/json")
+			return rest.UnsupportedMediaType(mt, "application/json")
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // writeCreateWebhookEndpointResponse sends a response of the operation createWebhookEndpoint (POST /webhook-endpoints).

@@ -24,8 +24,10 @@ func (v *Adopter) Validate() error {
 
 func (v *Adopter) validate(ptr string, e *oas.Errors) {
 	adopterObject.Check(ptr, v.scan, e)
-	if !oas.CheckFormat("email", v.Email) {
-		e.Add(oas.Join(ptr, "email"), "must be a valid email")
+	if !adopterObject.Reported(v.scan, 0) {
+		if !oas.CheckFormat("email", v.Email) {
+			e.Add(oas.Join(ptr, "email"), "must be a valid email")
+		}
 	}
 }
 
@@ -39,13 +41,19 @@ func (v *Adoption) Validate() error {
 
 func (v *Adoption) validate(ptr string, e *oas.Errors) {
 	adoptionObject.Check(ptr, v.scan, e)
-	if !oas.CheckFormat("uuid", v.ID) {
-		e.Add(oas.Join(ptr, "id"), "must be a valid uuid")
+	if !adoptionObject.Reported(v.scan, 0) {
+		if !oas.CheckFormat("uuid", v.ID) {
+			e.Add(oas.Join(ptr, "id"), "must be a valid uuid")
+		}
 	}
-	if !oas.CheckFormat("uuid", v.PetID) {
-		e.Add(oas.Join(ptr, "petId"), "must be a valid uuid")
+	if !adoptionObject.Reported(v.scan, 1) {
+		if !oas.CheckFormat("uuid", v.PetID) {
+			e.Add(oas.Join(ptr, "petId"), "must be a valid uuid")
+		}
 	}
-	v.State.validate(oas.Join(ptr, "state"), e)
+	if !adoptionObject.Reported(v.scan, 2) {
+		v.State.validate(oas.Join(ptr, "state"), e)
+	}
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -58,9 +66,13 @@ func (v *AdoptionFailedEvent) Validate() error {
 
 func (v *AdoptionFailedEvent) validate(ptr string, e *oas.Errors) {
 	adoptionFailedEventObject.Check(ptr, v.scan, e)
-	v.Data.validate(oas.Join(ptr, "data"), e)
-	if v.Type != "adoption.failed" {
-		e.Add(oas.Join(ptr, "type"), "must be \"adoption.failed\"")
+	if !adoptionFailedEventObject.Reported(v.scan, 0) {
+		v.Data.validate(oas.Join(ptr, "data"), e)
+	}
+	if !adoptionFailedEventObject.Reported(v.scan, 2) {
+		if v.Type != "adoption.failed" {
+			e.Add(oas.Join(ptr, "type"), "must be \"adoption.failed\"")
+		}
 	}
 }
 
@@ -74,10 +86,14 @@ func (v *AdoptionFailedEventData) Validate() error {
 
 func (v *AdoptionFailedEventData) validate(ptr string, e *oas.Errors) {
 	adoptionFailedEventDataObject.Check(ptr, v.scan, e)
-	if !oas.CheckFormat("uuid", v.AdoptionID) {
-		e.Add(oas.Join(ptr, "adoptionId"), "must be a valid uuid")
+	if !adoptionFailedEventDataObject.Reported(v.scan, 0) {
+		if !oas.CheckFormat("uuid", v.AdoptionID) {
+			e.Add(oas.Join(ptr, "adoptionId"), "must be a valid uuid")
+		}
 	}
-	v.Reason.validate(oas.Join(ptr, "reason"), e)
+	if !adoptionFailedEventDataObject.Reported(v.scan, 1) {
+		v.Reason.validate(oas.Join(ptr, "reason"), e)
+	}
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -116,13 +132,12 @@ func (v *AdoptionRequest) Validate() error {
 
 func (v *AdoptionRequest) validate(ptr string, e *oas.Errors) {
 	adoptionRequestObject.Check(ptr, v.scan, e)
-	v.Adopter.validate(oas.Join(ptr, "adopter"), e)
+	if !adoptionRequestObject.Reported(v.scan, 0) {
+		v.Adopter.validate(oas.Join(ptr, "adopter"), e)
+	}
 	if v.Note != nil {
-		{
-			n := oas.Length((*v.Note))
-			if n > 500 {
-				e.Add(oas.Join(ptr, "note"), "must be at most 500 characters long")
-			}
+		if n := oas.Length((*v.Note)); n > 500 {
+			e.Add(oas.Join(ptr, "note"), "must be at most 500 characters long")
 		}
 	}
 }
@@ -165,9 +180,13 @@ func (v *InventoryLowPayload) Validate() error {
 
 func (v *InventoryLowPayload) validate(ptr string, e *oas.Errors) {
 	inventoryLowPayloadObject.Check(ptr, v.scan, e)
-	v.Data.validate(oas.Join(ptr, "data"), e)
-	if v.Type != "inventory.low" {
-		e.Add(oas.Join(ptr, "type"), "must be \"inventory.low\"")
+	if !inventoryLowPayloadObject.Reported(v.scan, 0) {
+		v.Data.validate(oas.Join(ptr, "data"), e)
+	}
+	if !inventoryLowPayloadObject.Reported(v.scan, 2) {
+		if v.Type != "inventory.low" {
+			e.Add(oas.Join(ptr, "type"), "must be \"inventory.low\"")
+		}
 	}
 }
 
@@ -181,10 +200,14 @@ func (v *InventoryLowPayloadData) Validate() error {
 
 func (v *InventoryLowPayloadData) validate(ptr string, e *oas.Errors) {
 	inventoryLowPayloadDataObject.Check(ptr, v.scan, e)
-	if v.Available < 0 {
-		e.Add(oas.Join(ptr, "available"), "must be at least 0")
+	if !inventoryLowPayloadDataObject.Reported(v.scan, 0) {
+		if v.Available < 0 {
+			e.Add(oas.Join(ptr, "available"), "must be at least 0")
+		}
 	}
-	v.Species.validate(oas.Join(ptr, "species"), e)
+	if !inventoryLowPayloadDataObject.Reported(v.scan, 1) {
+		v.Species.validate(oas.Join(ptr, "species"), e)
+	}
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -214,16 +237,16 @@ func (v *NewPet) validate(ptr string, e *oas.Errors) {
 	if x, ok := v.Microchip.Get(); ok {
 		x.validate(oas.Join(ptr, "microchip"), e)
 	}
-	{
-		n := oas.Length(v.Name)
-		if n < 1 {
+	if !newPetObject.Reported(v.scan, 3) {
+		if n := oas.Length(v.Name); n < 1 {
 			e.Add(oas.Join(ptr, "name"), "must be at least 1 character long")
-		}
-		if n > 80 {
+		} else if n > 80 {
 			e.Add(oas.Join(ptr, "name"), "must be at most 80 characters long")
 		}
 	}
-	v.Species.validate(oas.Join(ptr, "species"), e)
+	if !newPetObject.Reported(v.scan, 4) {
+		v.Species.validate(oas.Join(ptr, "species"), e)
+	}
 	if v.Tags != nil {
 		if len(v.Tags) > 10 {
 			e.Add(oas.Join(ptr, "tags"), "must have at most 10 items")
@@ -257,14 +280,13 @@ func (v *NewWebhookEndpoint) Validate() error {
 
 func (v *NewWebhookEndpoint) validate(ptr string, e *oas.Errors) {
 	newWebhookEndpointObject.Check(ptr, v.scan, e)
-	{
-		n := oas.Length(v.URL)
-		if n > 2048 {
+	if !newWebhookEndpointObject.Reported(v.scan, 2) {
+		if n := oas.Length(v.URL); n > 2048 {
 			e.Add(oas.Join(ptr, "url"), "must be at most 2048 characters long")
 		}
-	}
-	if !oas.CheckFormat("uri", v.URL) {
-		e.Add(oas.Join(ptr, "url"), "must be a valid uri")
+		if !oas.CheckFormat("uri", v.URL) {
+			e.Add(oas.Join(ptr, "url"), "must be a valid uri")
+		}
 	}
 }
 
@@ -278,8 +300,10 @@ func (v *PaymentDeclined) Validate() error {
 
 func (v *PaymentDeclined) validate(ptr string, e *oas.Errors) {
 	paymentDeclinedObject.Check(ptr, v.scan, e)
-	if v.Kind != "payment" {
-		e.Add(oas.Join(ptr, "kind"), "must be \"payment\"")
+	if !paymentDeclinedObject.Reported(v.scan, 1) {
+		if v.Kind != "payment" {
+			e.Add(oas.Join(ptr, "kind"), "must be \"payment\"")
+		}
 	}
 }
 
@@ -296,23 +320,27 @@ func (v *Pet) validate(ptr string, e *oas.Errors) {
 	if v.AdoptedBy != nil {
 		(*v.AdoptedBy).validate(oas.Join(ptr, "adoptedBy"), e)
 	}
-	if !oas.CheckFormat("uuid", v.ID) {
-		e.Add(oas.Join(ptr, "id"), "must be a valid uuid")
+	if !petObject.Reported(v.scan, 3) {
+		if !oas.CheckFormat("uuid", v.ID) {
+			e.Add(oas.Join(ptr, "id"), "must be a valid uuid")
+		}
 	}
 	if x, ok := v.Microchip.Get(); ok {
 		x.validate(oas.Join(ptr, "microchip"), e)
 	}
-	{
-		n := oas.Length(v.Name)
-		if n < 1 {
+	if !petObject.Reported(v.scan, 6) {
+		if n := oas.Length(v.Name); n < 1 {
 			e.Add(oas.Join(ptr, "name"), "must be at least 1 character long")
-		}
-		if n > 80 {
+		} else if n > 80 {
 			e.Add(oas.Join(ptr, "name"), "must be at most 80 characters long")
 		}
 	}
-	v.Species.validate(oas.Join(ptr, "species"), e)
-	v.Status.validate(oas.Join(ptr, "status"), e)
+	if !petObject.Reported(v.scan, 7) {
+		v.Species.validate(oas.Join(ptr, "species"), e)
+	}
+	if !petObject.Reported(v.scan, 8) {
+		v.Status.validate(oas.Join(ptr, "status"), e)
+	}
 	if v.Tags != nil {
 		if len(v.Tags) > 10 {
 			e.Add(oas.Join(ptr, "tags"), "must have at most 10 items")
@@ -346,9 +374,13 @@ func (v *PetAdoptedEvent) Validate() error {
 
 func (v *PetAdoptedEvent) validate(ptr string, e *oas.Errors) {
 	petAdoptedEventObject.Check(ptr, v.scan, e)
-	v.Data.validate(oas.Join(ptr, "data"), e)
-	if v.Type != "pet.adopted" {
-		e.Add(oas.Join(ptr, "type"), "must be \"pet.adopted\"")
+	if !petAdoptedEventObject.Reported(v.scan, 0) {
+		v.Data.validate(oas.Join(ptr, "data"), e)
+	}
+	if !petAdoptedEventObject.Reported(v.scan, 2) {
+		if v.Type != "pet.adopted" {
+			e.Add(oas.Join(ptr, "type"), "must be \"pet.adopted\"")
+		}
 	}
 }
 
@@ -362,8 +394,12 @@ func (v *PetAdoptedEventData) Validate() error {
 
 func (v *PetAdoptedEventData) validate(ptr string, e *oas.Errors) {
 	petAdoptedEventDataObject.Check(ptr, v.scan, e)
-	v.Adopter.validate(oas.Join(ptr, "adopter"), e)
-	v.Pet.validate(oas.Join(ptr, "pet"), e)
+	if !petAdoptedEventDataObject.Reported(v.scan, 0) {
+		v.Adopter.validate(oas.Join(ptr, "adopter"), e)
+	}
+	if !petAdoptedEventDataObject.Reported(v.scan, 1) {
+		v.Pet.validate(oas.Join(ptr, "pet"), e)
+	}
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -376,9 +412,13 @@ func (v *PetCreatedEvent) Validate() error {
 
 func (v *PetCreatedEvent) validate(ptr string, e *oas.Errors) {
 	petCreatedEventObject.Check(ptr, v.scan, e)
-	v.Data.validate(oas.Join(ptr, "data"), e)
-	if v.Type != "pet.created" {
-		e.Add(oas.Join(ptr, "type"), "must be \"pet.created\"")
+	if !petCreatedEventObject.Reported(v.scan, 0) {
+		v.Data.validate(oas.Join(ptr, "data"), e)
+	}
+	if !petCreatedEventObject.Reported(v.scan, 2) {
+		if v.Type != "pet.created" {
+			e.Add(oas.Join(ptr, "type"), "must be \"pet.created\"")
+		}
 	}
 }
 
@@ -393,14 +433,10 @@ func (v *PetPatch) Validate() error {
 func (v *PetPatch) validate(ptr string, e *oas.Errors) {
 	petPatchObject.Check(ptr, v.scan, e)
 	if v.Name != nil {
-		{
-			n := oas.Length((*v.Name))
-			if n < 1 {
-				e.Add(oas.Join(ptr, "name"), "must be at least 1 character long")
-			}
-			if n > 80 {
-				e.Add(oas.Join(ptr, "name"), "must be at most 80 characters long")
-			}
+		if n := oas.Length((*v.Name)); n < 1 {
+			e.Add(oas.Join(ptr, "name"), "must be at least 1 character long")
+		} else if n > 80 {
+			e.Add(oas.Join(ptr, "name"), "must be at most 80 characters long")
 		}
 	}
 	if v.Status != nil {
@@ -475,8 +511,10 @@ func (v *RejectedByShelter) Validate() error {
 
 func (v *RejectedByShelter) validate(ptr string, e *oas.Errors) {
 	rejectedByShelterObject.Check(ptr, v.scan, e)
-	if v.Kind != "shelter" {
-		e.Add(oas.Join(ptr, "kind"), "must be \"shelter\"")
+	if !rejectedByShelterObject.Reported(v.scan, 0) {
+		if v.Kind != "shelter" {
+			e.Add(oas.Join(ptr, "kind"), "must be \"shelter\"")
+		}
 	}
 }
 
@@ -506,13 +544,12 @@ func (v *WebhookEndpoint) Validate() error {
 
 func (v *WebhookEndpoint) validate(ptr string, e *oas.Errors) {
 	webhookEndpointObject.Check(ptr, v.scan, e)
-	{
-		n := oas.Length(v.URL)
-		if n > 2048 {
+	if !webhookEndpointObject.Reported(v.scan, 6) {
+		if n := oas.Length(v.URL); n > 2048 {
 			e.Add(oas.Join(ptr, "url"), "must be at most 2048 characters long")
 		}
-	}
-	if !oas.CheckFormat("uri", v.URL) {
-		e.Add(oas.Join(ptr, "url"), "must be a valid uri")
+		if !oas.CheckFormat("uri", v.URL) {
+			e.Add(oas.Join(ptr, "url"), "must be a valid uri")
+		}
 	}
 }

@@ -57,11 +57,8 @@ func (v Labels) Validate() error {
 func (v Labels) validate(ptr string, e *oas.Errors) {
 	for _, k0 := range oas.SortedKeys((map[string]string(v))) {
 		v0 := (map[string]string(v))[k0]
-		{
-			n := oas.Length(v0)
-			if n > 63 {
-				e.Add(oas.Join(ptr, k0), "must be at most 63 characters long")
-			}
+		if n := oas.Length(v0); n > 63 {
+			e.Add(oas.Join(ptr, k0), "must be at most 63 characters long")
 		}
 	}
 }

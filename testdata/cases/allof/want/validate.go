@@ -27,9 +27,8 @@ func (v *Extended) Validate() error {
 
 func (v *Extended) validate(ptr string, e *oas.Errors) {
 	extendedObject.Check(ptr, v.scan, e)
-	{
-		n := oas.Length(v.Name)
-		if n > 20 {
+	if !extendedObject.Reported(v.scan, 2) {
+		if n := oas.Length(v.Name); n > 20 {
 			e.Add(oas.Join(ptr, "name"), "must be at most 20 characters long")
 		}
 	}
@@ -75,8 +74,10 @@ func (v *Narrowed) Validate() error {
 
 func (v *Narrowed) validate(ptr string, e *oas.Errors) {
 	narrowedObject.Check(ptr, v.scan, e)
-	if v.Type != "narrowed" {
-		e.Add(oas.Join(ptr, "type"), "must be \"narrowed\"")
+	if !narrowedObject.Reported(v.scan, 2) {
+		if v.Type != "narrowed" {
+			e.Add(oas.Join(ptr, "type"), "must be \"narrowed\"")
+		}
 	}
 }
 
@@ -95,9 +96,8 @@ func (v *Nested) validate(ptr string, e *oas.Errors) {
 			e.Add(oas.Join(ptr, "level"), "must be at least 1")
 		}
 	}
-	{
-		n := oas.Length(v.Name)
-		if n > 20 {
+	if !nestedObject.Reported(v.scan, 3) {
+		if n := oas.Length(v.Name); n > 20 {
 			e.Add(oas.Join(ptr, "name"), "must be at most 20 characters long")
 		}
 	}

@@ -87,8 +87,10 @@ func (v *Email) Validate() error {
 
 func (v *Email) validate(ptr string, e *oas.Errors) {
 	emailObject.Check(ptr, v.scan, e)
-	if !oas.CheckFormat("email", v.Email) {
-		e.Add(oas.Join(ptr, "email"), "must be a valid email")
+	if !emailObject.Reported(v.scan, 0) {
+		if !oas.CheckFormat("email", v.Email) {
+			e.Add(oas.Join(ptr, "email"), "must be a valid email")
+		}
 	}
 }
 

@@ -15,8 +15,10 @@ func (v *InputMessage) Validate() error {
 
 func (v *InputMessage) validate(ptr string, e *oas.Errors) {
 	inputMessageObject.Check(ptr, v.scan, e)
-	if v.Type != "message" {
-		e.Add(oas.Join(ptr, "type"), "must be \"message\"")
+	if !inputMessageObject.Reported(v.scan, 2) {
+		if v.Type != "message" {
+			e.Add(oas.Join(ptr, "type"), "must be \"message\"")
+		}
 	}
 }
 
@@ -60,8 +62,10 @@ func (v *OutputMessage) Validate() error {
 
 func (v *OutputMessage) validate(ptr string, e *oas.Errors) {
 	outputMessageObject.Check(ptr, v.scan, e)
-	if v.Type != "message" {
-		e.Add(oas.Join(ptr, "type"), "must be \"message\"")
+	if !outputMessageObject.Reported(v.scan, 1) {
+		if v.Type != "message" {
+			e.Add(oas.Join(ptr, "type"), "must be \"message\"")
+		}
 	}
 }
 
@@ -75,7 +79,9 @@ func (v *ToolCall) Validate() error {
 
 func (v *ToolCall) validate(ptr string, e *oas.Errors) {
 	toolCallObject.Check(ptr, v.scan, e)
-	if v.Type != "tool_call" {
-		e.Add(oas.Join(ptr, "type"), "must be \"tool_call\"")
+	if !toolCallObject.Reported(v.scan, 1) {
+		if v.Type != "tool_call" {
+			e.Add(oas.Join(ptr, "type"), "must be \"tool_call\"")
+		}
 	}
 }

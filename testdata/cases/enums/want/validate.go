@@ -45,15 +45,19 @@ func (v *Event) Validate() error {
 
 func (v *Event) validate(ptr string, e *oas.Errors) {
 	eventObject.Check(ptr, v.scan, e)
-	v.Color.validate(oas.Join(ptr, "color"), e)
+	if !eventObject.Reported(v.scan, 0) {
+		v.Color.validate(oas.Join(ptr, "color"), e)
+	}
 	if v.InlineState != nil {
 		(*v.InlineState).validate(oas.Join(ptr, "inlineState"), e)
 	}
 	if v.Level != nil {
 		(*v.Level).validate(oas.Join(ptr, "level"), e)
 	}
-	if v.Type != "event.created" {
-		e.Add(oas.Join(ptr, "type"), "must be \"event.created\"")
+	if !eventObject.Reported(v.scan, 3) {
+		if v.Type != "event.created" {
+			e.Add(oas.Join(ptr, "type"), "must be \"event.created\"")
+		}
 	}
 }
 

@@ -32,8 +32,10 @@ func (v *Money2) Validate() error {
 
 func (v *Money2) validate(ptr string, e *oas.Errors) {
 	money2Object.Check(ptr, v.scan, e)
-	if !pattern0.MatchString(v.Currency) {
-		e.Add(oas.Join(ptr, "currency"), "must match the pattern ^[A-Z]{3}$")
+	if !money2Object.Reported(v.scan, 1) {
+		if !pattern0.MatchString(v.Currency) {
+			e.Add(oas.Join(ptr, "currency"), "must match the pattern ^[A-Z]{3}$")
+		}
 	}
 }
 
@@ -47,5 +49,7 @@ func (v *Payment) Validate() error {
 
 func (v *Payment) validate(ptr string, e *oas.Errors) {
 	paymentObject.Check(ptr, v.scan, e)
-	v.Amount.validate(oas.Join(ptr, "amount"), e)
+	if !paymentObject.Reported(v.scan, 0) {
+		v.Amount.validate(oas.Join(ptr, "amount"), e)
+	}
 }

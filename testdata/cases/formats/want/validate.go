@@ -15,8 +15,10 @@ func (v *Formats) Validate() error {
 
 func (v *Formats) validate(ptr string, e *oas.Errors) {
 	formatsObject.Check(ptr, v.scan, e)
-	if !oas.CheckFormat("email", v.Email) {
-		e.Add(oas.Join(ptr, "email"), "must be a valid email")
+	if !formatsObject.Reported(v.scan, 6) {
+		if !oas.CheckFormat("email", v.Email) {
+			e.Add(oas.Join(ptr, "email"), "must be a valid email")
+		}
 	}
 	if v.Hostname != nil {
 		if !oas.CheckFormat("hostname", (*v.Hostname)) {
@@ -38,16 +40,20 @@ func (v *Formats) validate(ptr string, e *oas.Errors) {
 			e.Add(oas.Join(ptr, "time"), "must be a valid time")
 		}
 	}
-	if !oas.CheckFormat("uri", v.URI) {
-		e.Add(oas.Join(ptr, "uri"), "must be a valid uri")
+	if !formatsObject.Reported(v.scan, 19) {
+		if !oas.CheckFormat("uri", v.URI) {
+			e.Add(oas.Join(ptr, "uri"), "must be a valid uri")
+		}
 	}
 	if v.URIReference != nil {
 		if !oas.CheckFormat("uri-reference", (*v.URIReference)) {
 			e.Add(oas.Join(ptr, "uriReference"), "must be a valid uri-reference")
 		}
 	}
-	if !oas.CheckFormat("uuid", v.UUID) {
-		e.Add(oas.Join(ptr, "uuid"), "must be a valid uuid")
+	if !formatsObject.Reported(v.scan, 21) {
+		if !oas.CheckFormat("uuid", v.UUID) {
+			e.Add(oas.Join(ptr, "uuid"), "must be a valid uuid")
+		}
 	}
 }
 

@@ -90,16 +90,22 @@ type handler struct {
 	opts ServerOptions
 }
 
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+// fail sends err through the ErrorHandler, with the request's context
+// replaced by ctx, which carries the operation.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error) {
+	if r.Context() != ctx {
+		r = r.WithContext(ctx)
+	}
 	rest.Fail(w, r, err, h.opts.ErrorHandler)
 }
 
 // NewHandler returns the http.Handler that serves the spec's operations on a
 // standard http.ServeMux (see rest.Router for paths that ServeMux finds
-// ambiguous). Each request passes, in order: the operation
-// attached to its context, authentication, opts.Middleware,
-// opts.OperationMiddleware, decoding and validation of parameters and body,
-// opts.AfterDecode, opts.Hooks, and the Server method. Mount it behind
+// ambiguous). Each request passes, in order: authentication,
+// opts.Middleware, opts.OperationMiddleware, decoding and validation of
+// parameters and body, opts.AfterDecode, opts.Hooks, and the Server method.
+// All of them find the operation in the request context
+// (middleware.OperationFrom), as does the ErrorHandler. Mount it behind
 // host, CORS and rate-limit middleware (see package middleware).
 func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	if srv == nil {
@@ -111,18 +117,17 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	}
 	router := &rest.Router{ErrorHandler: opts.ErrorHandler}
 	routes := []struct {
-		pattern string
-		ops     []*middleware.Operation
+		pattern string // empty when a route dispatcher picks the operation
+		op      *middleware.Operation
 		serve   http.HandlerFunc
-	}{{"GET /orders/{orderId}/items/{itemId}", []*middleware.Operation{GetItemOperation}, h.serveGetItem}, {"GET /search", []*middleware.Operation{SearchFullOperation}, h.serveSearchFull}}
+	}{
+		{"GET /orders/{orderId}/items/{itemId}", GetItemOperation, h.serveGetItem},
+		{"GET /search", SearchFullOperation, h.serveSearchFull},
+	}
 	for _, rt := range routes {
-		var next http.Handler = rt.serve
-		if len(rt.ops) == 1 {
-			wrapped, err := h.wrap(rt.ops[0], next)
-			if err != nil {
-				return nil, err
-			}
-			next = wrapped
+		next, err := h.wrap(rt.op, rt.serve)
+		if err != nil {
+			return nil, err
 		}
 		if err := router.Handle(rt.pattern, next); err != nil {
 			return nil, err
@@ -143,11 +148,15 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	return mux, nil
 }
 
-// wrap puts an operation's middleware around its handler.
+// wrap puts an operation's middleware and authentication around its
+// handler, after attaching the operation to the request context for
+// them. With neither, the handler attaches it itself (rest.NewCall),
+// which saves a copy of the request.
 func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handler, error) {
 	mws := append([]middleware.Middleware{}, h.opts.Middleware...)
 	mws = append(mws, h.opts.OperationMiddleware[op.ID]...)
 	next = middleware.Chain(mws...)(next)
+	attach := len(mws) > 0
 	if len(op.Security) > 0 {
 		switch {
 		case h.opts.Auth != nil:
@@ -155,38 +164,44 @@ func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handle
 				return nil, fmt.Errorf("operation %s: %w", op.ID, err)
 			}
 			next = h.opts.Auth.Handler(next)
+			attach = true
 		case !h.opts.SkipAuth:
 			return nil, fmt.Errorf("operation %s requires authentication: set ServerOptions.Auth (see NewAuthenticator), or SkipAuth to serve without it", op.ID)
 		}
+	}
+	if !attach {
+		return next, nil
 	}
 	return op.Handler(next), nil
 }
 
 func (h *handler) serveGetItem(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeGetItemRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[GetItemRequest](r, GetItemOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeGetItemRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, GetItemOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.GetItem; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.GetItem(r.Context(), req)
+	resp, err := h.srv.GetItem(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("GetItem returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("GetItem returned neither a response nor an error"))
 		return
 	}
 	if err := writeGetItemResponse(w, resp); err != nil {
@@ -195,24 +210,29 @@ func (h *handler) serveGetItem(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeGetItemRequest reads and validates the parameters and body of the operation getItem (GET /orders/{orderId}/items/{itemId}).
-func decodeGetItemRequest(r *http.Request, maxBody int64) (*GetItemRequest, error) {
-	req := new(GetItemRequest)
+// decodeGetItemRequest reads and validates the parameters and body of the operation getItem (GET /orders/{orderId}/items/{itemId}) into req.
+func decodeGetItemRequest(r *http.Request, maxBody int64, req *GetItemRequest) error {
 	var perrs rest.ParamErrors
-	if ok, err := perrs.ReadParam(r, getItemPathOrderIDParam, rest.Primitive, &req.Path.OrderID); err != nil {
-		return nil, err
-	} else if !ok {
+	if text, ok, err := perrs.Text(r, getItemPathOrderIDParam); err != nil {
+		return err
+	} else if ok {
+		if v, err := getItemPathOrderIDParam.ParseInt64(text); perrs.Parsed(err) {
+			req.Path.OrderID = v
+		}
+	} else {
 		perrs.Add(getItemPathOrderIDParam.Missing())
 	}
-	if ok, err := perrs.ReadParam(r, getItemPathItemIDParam, rest.Primitive, &req.Path.ItemID); err != nil {
-		return nil, err
-	} else if !ok {
+	if text, ok, err := perrs.Text(r, getItemPathItemIDParam); err != nil {
+		return err
+	} else if ok {
+		req.Path.ItemID = text
+	} else {
 		perrs.Add(getItemPathItemIDParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	return req, nil
+	return nil
 }
 
 // writeGetItemResponse sends a response of the operation getItem (GET /orders/{orderId}/items/{itemId}).
@@ -229,30 +249,32 @@ func writeGetItemResponse(w http.ResponseWriter, resp GetItemResponse) error {
 }
 
 func (h *handler) serveSearchFull(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeSearchFullRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[SearchFullRequest](r, SearchFullOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeSearchFullRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, SearchFullOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.SearchFull; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.SearchFull(r.Context(), req)
+	resp, err := h.srv.SearchFull(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("SearchFull returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("SearchFull returned neither a response nor an error"))
 		return
 	}
 	if err := writeSearchFullResponse(w, resp); err != nil {
@@ -261,13 +283,13 @@ func (h *handler) serveSearchFull(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeSearchFullRequest reads and validates the parameters and body of the operation searchFull (GET /search).
-func decodeSearchFullRequest(r *http.Request, maxBody int64) (*SearchFullRequest, error) {
-	req := new(SearchFullRequest)
+// decodeSearchFullRequest reads and validates the parameters and body of the operation searchFull (GET /search) into req.
+func decodeSearchFullRequest(r *http.Request, maxBody int64, req *SearchFullRequest) error {
 	var perrs rest.ParamErrors
-	if ok, err := perrs.ReadParam(r, searchFullQueryModeParam, rest.Primitive, &req.Query.Mode); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, searchFullQueryModeParam); err != nil {
+		return err
 	} else if ok {
+		req.Query.Mode = text
 		e := new(oas.Errors)
 		switch req.Query.Mode {
 		case "full":
@@ -275,13 +297,13 @@ func decodeSearchFullRequest(r *http.Request, maxBody int64) (*SearchFullRequest
 			e.Add("", "must be one of full")
 		}
 		perrs.AddValidation("mode", "query", *e)
-	} else if !ok {
+	} else {
 		perrs.Add(searchFullQueryModeParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	return req, nil
+	return nil
 }
 
 // writeSearchFullResponse sends a response of the operation searchFull (GET /search).

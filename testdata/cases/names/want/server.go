@@ -91,16 +91,22 @@ type handler struct {
 	opts ServerOptions
 }
 
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+// fail sends err through the ErrorHandler, with the request's context
+// replaced by ctx, which carries the operation.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error) {
+	if r.Context() != ctx {
+		r = r.WithContext(ctx)
+	}
 	rest.Fail(w, r, err, h.opts.ErrorHandler)
 }
 
 // NewHandler returns the http.Handler that serves the spec's operations on a
 // standard http.ServeMux (see rest.Router for paths that ServeMux finds
-// ambiguous). Each request passes, in order: the operation
-// attached to its context, authentication, opts.Middleware,
-// opts.OperationMiddleware, decoding and validation of parameters and body,
-// opts.AfterDecode, opts.Hooks, and the Server method. Mount it behind
+// ambiguous). Each request passes, in order: authentication,
+// opts.Middleware, opts.OperationMiddleware, decoding and validation of
+// parameters and body, opts.AfterDecode, opts.Hooks, and the Server method.
+// All of them find the operation in the request context
+// (middleware.OperationFrom), as does the ErrorHandler. Mount it behind
 // host, CORS and rate-limit middleware (see package middleware).
 func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	if srv == nil {
@@ -112,18 +118,17 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	}
 	router := &rest.Router{ErrorHandler: opts.ErrorHandler}
 	routes := []struct {
-		pattern string
-		ops     []*middleware.Operation
+		pattern string // empty when a route dispatcher picks the operation
+		op      *middleware.Operation
 		serve   http.HandlerFunc
-	}{{"POST /pets", []*middleware.Operation{CreatePetOpOperation}, h.serveCreatePetOp}, {"GET /pets/{id}", []*middleware.Operation{GetPetsIDOperation}, h.serveGetPetsID}}
+	}{
+		{"POST /pets", CreatePetOpOperation, h.serveCreatePetOp},
+		{"GET /pets/{id}", GetPetsIDOperation, h.serveGetPetsID},
+	}
 	for _, rt := range routes {
-		var next http.Handler = rt.serve
-		if len(rt.ops) == 1 {
-			wrapped, err := h.wrap(rt.ops[0], next)
-			if err != nil {
-				return nil, err
-			}
-			next = wrapped
+		next, err := h.wrap(rt.op, rt.serve)
+		if err != nil {
+			return nil, err
 		}
 		if err := router.Handle(rt.pattern, next); err != nil {
 			return nil, err
@@ -144,11 +149,15 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	return mux, nil
 }
 
-// wrap puts an operation's middleware around its handler.
+// wrap puts an operation's middleware and authentication around its
+// handler, after attaching the operation to the request context for
+// them. With neither, the handler attaches it itself (rest.NewCall),
+// which saves a copy of the request.
 func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handler, error) {
 	mws := append([]middleware.Middleware{}, h.opts.Middleware...)
 	mws = append(mws, h.opts.OperationMiddleware[op.ID]...)
 	next = middleware.Chain(mws...)(next)
+	attach := len(mws) > 0
 	if len(op.Security) > 0 {
 		switch {
 		case h.opts.Auth != nil:
@@ -156,38 +165,44 @@ func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handle
 				return nil, fmt.Errorf("operation %s: %w", op.ID, err)
 			}
 			next = h.opts.Auth.Handler(next)
+			attach = true
 		case !h.opts.SkipAuth:
 			return nil, fmt.Errorf("operation %s requires authentication: set ServerOptions.Auth (see NewAuthenticator), or SkipAuth to serve without it", op.ID)
 		}
+	}
+	if !attach {
+		return next, nil
 	}
 	return op.Handler(next), nil
 }
 
 func (h *handler) serveCreatePetOp(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeCreatePetOpRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[CreatePetOpRequest](r, CreatePetOpOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeCreatePetOpRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, CreatePetOpOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.CreatePetOp; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.CreatePetOp(r.Context(), req)
+	resp, err := h.srv.CreatePetOp(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("CreatePetOp returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("CreatePetOp returned neither a response nor an error"))
 		return
 	}
 	if err := writeCreatePetOpResponse(w, resp); err != nil {
@@ -196,33 +211,32 @@ func (h *handler) serveCreatePetOp(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeCreatePetOpRequest reads and validates the parameters and body of the operation createPet (POST /pets).
-func decodeCreatePetOpRequest(r *http.Request, maxBody int64) (*CreatePetOpRequest, error) {
-	req := new(CreatePetOpRequest)
+// decodeCreatePetOpRequest reads and validates the parameters and body of the operation createPet (POST /pets) into req.
+func decodeCreatePetOpRequest(r *http.Request, maxBody int64, req *CreatePetOpRequest) error {
 	body, err := rest.ReadBody(r, maxBody)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(body) == 0 {
-		return nil, problem.NewError(http.StatusBadRequest, "the request body is required")
+		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
 			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return nil, err
+				return err
 			}
 			if req.Body == nil {
-				return nil, rest.Invalid(oas.Errors{{Message: "must not be null"}})
+				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
 			}
 			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return nil, err
+				return err
 			}
 		default:
-			return nil, rest.UnsupportedMediaType(mt, "application/json")
+			return rest.UnsupportedMediaType(mt, "application/json")
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // writeCreatePetOpResponse sends a response of the operation createPet (POST /pets).
@@ -239,30 +253,32 @@ func writeCreatePetOpResponse(w http.ResponseWriter, resp CreatePetOpResponse) e
 }
 
 func (h *handler) serveGetPetsID(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeGetPetsIDRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[GetPetsIDRequest](r, GetPetsIDOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodeGetPetsIDRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, GetPetsIDOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.GetPetsID; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.GetPetsID(r.Context(), req)
+	resp, err := h.srv.GetPetsID(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("GetPetsID returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("GetPetsID returned neither a response nor an error"))
 		return
 	}
 	if err := writeGetPetsIDResponse(w, resp); err != nil {
@@ -271,25 +287,30 @@ func (h *handler) serveGetPetsID(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodeGetPetsIDRequest reads and validates the parameters and body of the operation get /pets/{id} (GET /pets/{id}).
-func decodeGetPetsIDRequest(r *http.Request, maxBody int64) (*GetPetsIDRequest, error) {
-	req := new(GetPetsIDRequest)
+// decodeGetPetsIDRequest reads and validates the parameters and body of the operation get /pets/{id} (GET /pets/{id}) into req.
+func decodeGetPetsIDRequest(r *http.Request, maxBody int64, req *GetPetsIDRequest) error {
 	var perrs rest.ParamErrors
-	if ok, err := perrs.ReadParam(r, getPetsIDPathIDParam, rest.Primitive, &req.Path.ID); err != nil {
-		return nil, err
-	} else if !ok {
+	if text, ok, err := perrs.Text(r, getPetsIDPathIDParam); err != nil {
+		return err
+	} else if ok {
+		req.Path.ID = text
+	} else {
 		perrs.Add(getPetsIDPathIDParam.Missing())
 	}
-	if _, err := perrs.ReadParam(r, getPetsIDQueryTypeParam, rest.Primitive, &req.Query.Type); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, getPetsIDQueryTypeParam); err != nil {
+		return err
+	} else if ok {
+		req.Query.Type = &text
 	}
-	if _, err := perrs.ReadParam(r, getPetsIDHeaderTypeParam, rest.Primitive, &req.Header.Type); err != nil {
-		return nil, err
+	if text, ok, err := perrs.Text(r, getPetsIDHeaderTypeParam); err != nil {
+		return err
+	} else if ok {
+		req.Header.Type = &text
 	}
 	if err := perrs.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	return req, nil
+	return nil
 }
 
 // writeGetPetsIDResponse sends a response of the operation get /pets/{id} (GET /pets/{id}).

@@ -82,16 +82,22 @@ type handler struct {
 	opts ServerOptions
 }
 
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+// fail sends err through the ErrorHandler, with the request's context
+// replaced by ctx, which carries the operation.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, ctx context.Context, err error) {
+	if r.Context() != ctx {
+		r = r.WithContext(ctx)
+	}
 	rest.Fail(w, r, err, h.opts.ErrorHandler)
 }
 
 // NewHandler returns the http.Handler that serves the spec's operations on a
 // standard http.ServeMux (see rest.Router for paths that ServeMux finds
-// ambiguous). Each request passes, in order: the operation
-// attached to its context, authentication, opts.Middleware,
-// opts.OperationMiddleware, decoding and validation of parameters and body,
-// opts.AfterDecode, opts.Hooks, and the Server method. Mount it behind
+// ambiguous). Each request passes, in order: authentication,
+// opts.Middleware, opts.OperationMiddleware, decoding and validation of
+// parameters and body, opts.AfterDecode, opts.Hooks, and the Server method.
+// All of them find the operation in the request context
+// (middleware.OperationFrom), as does the ErrorHandler. Mount it behind
 // host, CORS and rate-limit middleware (see package middleware).
 func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	if srv == nil {
@@ -103,18 +109,16 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	}
 	router := &rest.Router{ErrorHandler: opts.ErrorHandler}
 	routes := []struct {
-		pattern string
-		ops     []*middleware.Operation
+		pattern string // empty when a route dispatcher picks the operation
+		op      *middleware.Operation
 		serve   http.HandlerFunc
-	}{{"PUT /boxes", []*middleware.Operation{PutBoxOperation}, h.servePutBox}}
+	}{
+		{"PUT /boxes", PutBoxOperation, h.servePutBox},
+	}
 	for _, rt := range routes {
-		var next http.Handler = rt.serve
-		if len(rt.ops) == 1 {
-			wrapped, err := h.wrap(rt.ops[0], next)
-			if err != nil {
-				return nil, err
-			}
-			next = wrapped
+		next, err := h.wrap(rt.op, rt.serve)
+		if err != nil {
+			return nil, err
 		}
 		if err := router.Handle(rt.pattern, next); err != nil {
 			return nil, err
@@ -135,11 +139,15 @@ func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	return mux, nil
 }
 
-// wrap puts an operation's middleware around its handler.
+// wrap puts an operation's middleware and authentication around its
+// handler, after attaching the operation to the request context for
+// them. With neither, the handler attaches it itself (rest.NewCall),
+// which saves a copy of the request.
 func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handler, error) {
 	mws := append([]middleware.Middleware{}, h.opts.Middleware...)
 	mws = append(mws, h.opts.OperationMiddleware[op.ID]...)
 	next = middleware.Chain(mws...)(next)
+	attach := len(mws) > 0
 	if len(op.Security) > 0 {
 		switch {
 		case h.opts.Auth != nil:
@@ -147,38 +155,44 @@ func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handle
 				return nil, fmt.Errorf("operation %s: %w", op.ID, err)
 			}
 			next = h.opts.Auth.Handler(next)
+			attach = true
 		case !h.opts.SkipAuth:
 			return nil, fmt.Errorf("operation %s requires authentication: set ServerOptions.Auth (see NewAuthenticator), or SkipAuth to serve without it", op.ID)
 		}
+	}
+	if !attach {
+		return next, nil
 	}
 	return op.Handler(next), nil
 }
 
 func (h *handler) servePutBox(w http.ResponseWriter, r *http.Request) {
-	req, err := decodePutBoxRequest(r, h.opts.MaxBodyBytes)
-	if err != nil {
-		h.fail(w, r, err)
+	call := rest.NewCall[PutBoxRequest](r, PutBoxOperation)
+	ctx := call.Context()
+	req := &call.Req
+	if err := decodePutBoxRequest(r, h.opts.MaxBodyBytes, req); err != nil {
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
 		if err := hook(r, PutBoxOperation, req); err != nil {
-			h.fail(w, r, err)
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
 	if hook := h.opts.Hooks.PutBox; hook != nil {
-		if err := hook(r.Context(), req); err != nil {
-			h.fail(w, r, err)
+		if err := hook(ctx, req); err != nil {
+			h.fail(w, r, ctx, err)
 			return
 		}
 	}
-	resp, err := h.srv.PutBox(r.Context(), req)
+	resp, err := h.srv.PutBox(ctx, req)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, ctx, err)
 		return
 	}
 	if resp == nil {
-		h.fail(w, r, errors.New("PutBox returned neither a response nor an error"))
+		h.fail(w, r, ctx, errors.New("PutBox returned neither a response nor an error"))
 		return
 	}
 	if err := writePutBoxResponse(w, resp); err != nil {
@@ -187,32 +201,31 @@ func (h *handler) servePutBox(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// decodePutBoxRequest reads and validates the parameters and body of the operation putBox (PUT /boxes).
-func decodePutBoxRequest(r *http.Request, maxBody int64) (*PutBoxRequest, error) {
-	req := new(PutBoxRequest)
+// decodePutBoxRequest reads and validates the parameters and body of the operation putBox (PUT /boxes) into req.
+func decodePutBoxRequest(r *http.Request, maxBody int64, req *PutBoxRequest) error {
 	body, err := rest.ReadBody(r, maxBody)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(body) == 0 {
-		return nil, problem.NewError(http.StatusBadRequest, "the request body is required")
+		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	if len(body) > 0 {
 		switch mt := rest.MediaType(r); true {
 		case mt == "application/json" || mt == "":
 			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return nil, err
+				return err
 			}
 			if req.Body != nil {
 				if err := rest.Invalid(req.Body.Validate()); err != nil {
-					return nil, err
+					return err
 				}
 			}
 		default:
-			return nil, rest.UnsupportedMediaType(mt, "application/json")
+			return rest.UnsupportedMediaType(mt, "application/json")
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // writePutBoxResponse sends a response of the operation putBox (PUT /boxes).

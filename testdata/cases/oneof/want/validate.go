@@ -27,8 +27,10 @@ func (v *Circle) Validate() error {
 
 func (v *Circle) validate(ptr string, e *oas.Errors) {
 	circleObject.Check(ptr, v.scan, e)
-	if v.Radius <= 0.0 {
-		e.Add(oas.Join(ptr, "radius"), "must be greater than 0")
+	if !circleObject.Reported(v.scan, 0) {
+		if v.Radius <= 0.0 {
+			e.Add(oas.Join(ptr, "radius"), "must be greater than 0")
+		}
 	}
 }
 
@@ -104,11 +106,15 @@ func (v *NoticeEmailNotice) Validate() error {
 
 func (v *NoticeEmailNotice) validate(ptr string, e *oas.Errors) {
 	noticeEmailNoticeObject.Check(ptr, v.scan, e)
-	if !oas.CheckFormat("email", v.Address) {
-		e.Add(oas.Join(ptr, "address"), "must be a valid email")
+	if !noticeEmailNoticeObject.Reported(v.scan, 0) {
+		if !oas.CheckFormat("email", v.Address) {
+			e.Add(oas.Join(ptr, "address"), "must be a valid email")
+		}
 	}
-	if v.Kind != "email" {
-		e.Add(oas.Join(ptr, "kind"), "must be \"email\"")
+	if !noticeEmailNoticeObject.Reported(v.scan, 1) {
+		if v.Kind != "email" {
+			e.Add(oas.Join(ptr, "kind"), "must be \"email\"")
+		}
 	}
 }
 
@@ -122,8 +128,10 @@ func (v *NoticeSmsNotice) Validate() error {
 
 func (v *NoticeSmsNotice) validate(ptr string, e *oas.Errors) {
 	noticeSmsNoticeObject.Check(ptr, v.scan, e)
-	if v.Kind != "sms" {
-		e.Add(oas.Join(ptr, "kind"), "must be \"sms\"")
+	if !noticeSmsNoticeObject.Reported(v.scan, 0) {
+		if v.Kind != "sms" {
+			e.Add(oas.Join(ptr, "kind"), "must be \"sms\"")
+		}
 	}
 }
 
@@ -189,7 +197,9 @@ func (v *Square) Validate() error {
 
 func (v *Square) validate(ptr string, e *oas.Errors) {
 	squareObject.Check(ptr, v.scan, e)
-	if v.Side <= 0.0 {
-		e.Add(oas.Join(ptr, "side"), "must be greater than 0")
+	if !squareObject.Reported(v.scan, 1) {
+		if v.Side <= 0.0 {
+			e.Add(oas.Join(ptr, "side"), "must be greater than 0")
+		}
 	}
 }

@@ -30,7 +30,9 @@ func (v *Employee) Validate() error {
 
 func (v *Employee) validate(ptr string, e *oas.Errors) {
 	employeeObject.Check(ptr, v.scan, e)
-	v.Team.validate(oas.Join(ptr, "team"), e)
+	if !employeeObject.Reported(v.scan, 0) {
+		v.Team.validate(oas.Join(ptr, "team"), e)
+	}
 }
 
 // Validate checks v against the constraints of its schema and returns
@@ -88,8 +90,12 @@ func (v *Sum) Validate() error {
 
 func (v *Sum) validate(ptr string, e *oas.Errors) {
 	sumObject.Check(ptr, v.scan, e)
-	v.Left.validate(oas.Join(ptr, "left"), e)
-	v.Right.validate(oas.Join(ptr, "right"), e)
+	if !sumObject.Reported(v.scan, 0) {
+		v.Left.validate(oas.Join(ptr, "left"), e)
+	}
+	if !sumObject.Reported(v.scan, 1) {
+		v.Right.validate(oas.Join(ptr, "right"), e)
+	}
 }
 
 // Validate checks v against the constraints of its schema and returns

@@ -15,7 +15,9 @@ func (v *Invoice) Validate() error {
 
 func (v *Invoice) validate(ptr string, e *oas.Errors) {
 	invoiceObject.Check(ptr, v.scan, e)
-	if v.Amount <= 0 {
-		e.Add(oas.Join(ptr, "amount"), "must be greater than 0")
+	if !invoiceObject.Reported(v.scan, 0) {
+		if v.Amount <= 0 {
+			e.Add(oas.Join(ptr, "amount"), "must be greater than 0")
+		}
 	}
 }
