@@ -9,6 +9,7 @@
 //	whgen check    [-config whgen.yaml] [-o DIR] [-package NAME] [-strict] [-v] SPEC
 //	whgen validate [-strict] [-v] SPEC
 //	whgen scaffold [-config whgen.yaml] [-o DIR] [-package NAME] SPEC
+//	whgen version
 //
 // generate writes the files into DIR (default: the current directory). It
 // writes nothing unless generation succeeds as a whole, and removes files
@@ -25,6 +26,9 @@
 // Implemented for every operation, and middleware.go, skeletons of
 // middleware that read and replace request and response bodies. It never
 // overwrites an existing file.
+//
+// version prints the whgen module version, as go install or go tool
+// recorded it, with the Go version and the source revision when known.
 //
 // Published specs carry defects that their consumers cannot fix, such as a
 // $ref to nothing. generate reads past each one that has a safe reading
@@ -71,6 +75,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -90,6 +95,7 @@ Usage:
   whgen check [flags] SPEC      exit 1 with a diff when the files are stale
   whgen validate [flags] SPEC   list the defects in a spec
   whgen scaffold [flags] SPEC   write a service and middleware skeletons, once
+  whgen version                 print the version of whgen
 
 Run "whgen COMMAND -h" for the flags of a command.
 `
@@ -110,9 +116,50 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return validate(args[1:], stdout, stderr)
 	case "scaffold":
 		return scaffold(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "whgen: version takes no arguments\n")
+			return 2
+		}
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(info))
+		return 0
 	}
 	fmt.Fprintf(stderr, "whgen: unknown command %q\n\n%s", args[0], usage)
 	return 2
+}
+
+// versionLine describes the build: "whgen v0.4.0 (go1.25.3)", with the
+// source revision for a build from a checkout, where the module version is
+// "(devel)".
+func versionLine(info *debug.BuildInfo) string {
+	if info == nil {
+		return "whgen (unknown version)"
+	}
+	version := info.Main.Version
+	if version == "" {
+		version = "(devel)"
+	}
+	extra := []string{info.GoVersion}
+	var revision, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if revision != "" {
+		if len(revision) > 12 {
+			revision = revision[:12]
+		}
+		if modified == "true" {
+			revision += ", modified"
+		}
+		extra = append(extra, "revision "+revision)
+	}
+	return fmt.Sprintf("whgen %s (%s)", version, strings.Join(extra, ", "))
 }
 
 type flags struct {

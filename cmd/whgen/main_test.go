@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -275,5 +276,29 @@ func TestHostileReferences(t *testing.T) {
 	_, _, stderr = runCLI(t, "generate", "-o", filepath.Join(dir, "cycle"), filepath.Join(dir, "cycle.yaml"))
 	if !strings.Contains(stderr, "leads back to itself") {
 		t.Errorf("reference cycle: stderr %q, want it named a cycle", stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"version"}, &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "whgen ") {
+		t.Errorf("whgen version: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	if code := run([]string{"version", "extra"}, &stdout, &stderr); code != 2 {
+		t.Errorf("whgen version extra: exit %d, want 2", code)
+	}
+	for _, tc := range []struct {
+		info *debug.BuildInfo
+		want string
+	}{
+		{nil, "whgen (unknown version)"},
+		{&debug.BuildInfo{GoVersion: "go1.25.4", Main: debug.Module{Version: "v0.4.0"}}, "whgen v0.4.0 (go1.25.4)"},
+		{&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"},
+		}}, "whgen (devel) (go1.26.0, revision 0123456789ab, modified)"},
+	} {
+		if got := versionLine(tc.info); got != tc.want {
+			t.Errorf("versionLine = %q, want %q", got, tc.want)
+		}
 	}
 }
