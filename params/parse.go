@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Primitive returns the text of a primitive parameter of r: a string,
@@ -16,8 +17,18 @@ import (
 // ";name=" prefix. Query and cookie values are percent-decoded, and in a
 // query "+" is a space. A query parameter that appears twice is an error.
 // Header values lose surrounding spaces and tabs but are not decoded, and
-// a header with more than one field line is an error.
+// a header with more than one field line is an error. So is a value that
+// is not valid UTF-8, which no OpenAPI string can hold.
 func (s *Spec) Primitive(r *http.Request) (value string, present bool, err error) {
+	value, present, err = s.primitive(r)
+	if err == nil && !utf8.ValidString(value) {
+		return "", false, s.invalid("invalid UTF-8 in", value, nil)
+	}
+	return value, present, err
+}
+
+// primitive is Primitive without the UTF-8 check.
+func (s *Spec) primitive(r *http.Request) (value string, present bool, err error) {
 	if err := s.check(); err != nil {
 		return "", false, err
 	}
@@ -72,6 +83,17 @@ func (s *Spec) pathPrimitive(v string) (string, error) {
 // percent-decoded except in headers, where the spaces around each item are
 // dropped instead.
 func (s *Spec) Array(r *http.Request) (items []string, present bool, err error) {
+	items, present, err = s.array(r)
+	for i, item := range items {
+		if err == nil && !utf8.ValidString(item) {
+			return nil, false, atIndex(s.invalid("invalid UTF-8 in", item, nil), i)
+		}
+	}
+	return items, present, err
+}
+
+// array is Array without the UTF-8 check.
+func (s *Spec) array(r *http.Request) (items []string, present bool, err error) {
 	if err := s.check(); err != nil {
 		return nil, false, err
 	}
@@ -188,6 +210,17 @@ func listSeparator(style Style) byte {
 // least one "name[property]" key appears. Nested keys such as
 // "name[a][b]" are an error, because OpenAPI leaves them undefined.
 func (s *Spec) Object(r *http.Request) (props []Property, present bool, err error) {
+	props, present, err = s.object(r)
+	for _, p := range props {
+		if err == nil && !(utf8.ValidString(p.Name) && utf8.ValidString(p.Value)) {
+			return nil, false, s.invalid("invalid UTF-8 in property", p.Name+"="+p.Value, nil)
+		}
+	}
+	return props, present, err
+}
+
+// object is Object without the UTF-8 check.
+func (s *Spec) object(r *http.Request) (props []Property, present bool, err error) {
 	if err := s.check(); err != nil {
 		return nil, false, err
 	}
