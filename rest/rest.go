@@ -6,9 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"math/big"
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -63,6 +67,19 @@ func (c *Call[Req]) Context() context.Context {
 	return &c.ctx
 }
 
+// CheckOperationMiddleware returns an error naming each key of byID that
+// is not the ID of one of ops, so that a mistyped operation ID cannot
+// silently leave its middleware out.
+func CheckOperationMiddleware(ops []*middleware.Operation, byID map[string][]middleware.Middleware) error {
+	var errs []error
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		if !slices.ContainsFunc(ops, func(op *middleware.Operation) bool { return op.ID == id }) {
+			errs = append(errs, fmt.Errorf("OperationMiddleware: %q is not the ID of an operation of the spec", id))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // ParamErrors collects the failures of reading a request's parameters.
 type ParamErrors []problem.FieldError
 
@@ -83,10 +100,16 @@ func (p *ParamErrors) Add(err error) bool {
 	return true
 }
 
-// AddValidation records the constraint violations of a parameter's value.
+// AddValidation records the constraint violations of a parameter's value,
+// with details worded as those of params.Error, such as `query parameter
+// "sort": must be one of "asc", "desc"`.
 func (p *ParamErrors) AddValidation(name, in string, errs oas.Errors) {
 	for _, e := range errs {
-		*p = append(*p, problem.FieldError{Parameter: name, In: in, Pointer: e.Pointer, Detail: e.Message})
+		detail := fmt.Sprintf("%s parameter %q: %s", in, name, e.Message)
+		if e.Pointer != "" {
+			detail = fmt.Sprintf("%s parameter %q at %s: %s", in, name, e.Pointer, e.Message)
+		}
+		*p = append(*p, problem.FieldError{Parameter: name, In: in, Pointer: e.Pointer, Detail: detail})
 	}
 }
 
@@ -135,15 +158,27 @@ func DecodeJSON(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return problem.NewError(http.StatusBadRequest, "the request body is empty; send a JSON value")
 	}
-	if err := json.Unmarshal(body, dst); err != nil {
+	err := json.Unmarshal(body, dst)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && strings.HasPrefix(te.Value, "number") {
+		// JSON Schema counts 2.0 and 1e3 as integers, which encoding/json
+		// does not decode into Go integers. Written as 2 and 1000 they do.
+		if fixed, ok := wholeNumbers(body); ok {
+			err = json.Unmarshal(fixed, dst)
+		}
+	}
+	if err != nil {
 		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
 			return problem.Wrap(err, http.StatusBadRequest, fmt.Sprintf("the request body is not valid JSON: %s at byte %d", se.Error(), se.Offset))
 		case errors.As(err, &te):
 			p := problem.New(http.StatusUnprocessableEntity, "the request body does not match the schema")
-			p.Errors = []problem.FieldError{{Pointer: fieldPointer(te.Field), Detail: fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)}}
+			detail := fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)
+			if d, ok := outOfRange(te); ok {
+				detail = d
+			}
+			p.Errors = []problem.FieldError{{Pointer: fieldPointer(te.Field), Detail: detail}}
 			return &problem.Error{Problem: p, Err: err}
 		}
 		// The JSON is well formed, so a value rejected while decoding (a
@@ -152,6 +187,86 @@ func DecodeJSON(body []byte, dst any) error {
 		return &problem.Error{Problem: p, Err: err}
 	}
 	return nil
+}
+
+// wholeNumbers rewrites the numbers in the JSON document body that have a
+// fraction or exponent but a whole value within the int64 range, such as
+// 2.0 or 1e3, as integers. It reports whether it changed any. Strings are
+// left alone, and the check is exact: 2.0000000000000001 is not whole.
+func wholeNumbers(body []byte) ([]byte, bool) {
+	var out []byte
+	last, changed := 0, false
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == '"':
+			// Skip the string, escapes included.
+			for i++; i < len(body) && body[i] != '"'; i++ {
+				if body[i] == '\\' {
+					i++
+				}
+			}
+		case c == '-' || c >= '0' && c <= '9':
+			j := i
+			for j < len(body) && strings.IndexByte("+-.0123456789eE", body[j]) >= 0 {
+				j++
+			}
+			tok := body[i:j]
+			if bytes.ContainsAny(tok, ".eE") && smallExponent(tok) {
+				var r big.Rat
+				if _, ok := r.SetString(string(tok)); ok && r.IsInt() && r.Num().IsInt64() {
+					out = append(out, body[last:i]...)
+					out = r.Num().Append(out, 10)
+					last, changed = j, true
+				}
+			}
+			i = j - 1
+		}
+	}
+	if !changed {
+		return nil, false
+	}
+	return append(out, body[last:]...), true
+}
+
+// outOfRange returns the detail for a whole number too large or too small
+// for the Go integer type that te names, which encoding/json reports as a
+// type error.
+func outOfRange(te *json.UnmarshalTypeError) (string, bool) {
+	tok, ok := strings.CutPrefix(te.Value, "number ")
+	if !ok || !smallExponent([]byte(tok)) {
+		return "", false
+	}
+	var r big.Rat
+	if _, ok := r.SetString(tok); !ok || !r.IsInt() {
+		return "", false
+	}
+	var lo, hi int64
+	switch te.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		bits := te.Type.Bits()
+		lo, hi = -1<<(bits-1), 1<<(bits-1)-1
+	default:
+		return "", false
+	}
+	if r.Sign() < 0 {
+		return fmt.Sprintf("must be at least %d, not %s", lo, tok), true
+	}
+	return fmt.Sprintf("must be at most %d, not %s", hi, tok), true
+}
+
+// smallExponent reports whether the number token tok is short and its
+// exponent, if any, is within ±64, so that big.Rat need not build 10^n for
+// a hostile n. Every whole int64 written in a reasonable way passes.
+func smallExponent(tok []byte) bool {
+	if len(tok) > 64 {
+		return false
+	}
+	k := bytes.IndexAny(tok, "eE")
+	if k < 0 {
+		return true
+	}
+	exp, err := strconv.Atoi(string(tok[k+1:]))
+	return err == nil && exp >= -64 && exp <= 64
 }
 
 // fieldPointer turns the dotted path of a json.UnmarshalTypeError, which
@@ -324,6 +439,18 @@ func (p *ParamErrors) Text(r *http.Request, spec *params.Spec) (string, bool, er
 		return "", false, nil
 	}
 	return text, ok, nil
+}
+
+// Failed reports whether p holds a failure for the parameter that spec
+// describes, so that a parameter the request carries with an invalid
+// value is not also reported missing or given its default.
+func (p ParamErrors) Failed(spec *params.Spec) bool {
+	for _, e := range p {
+		if e.Parameter == spec.Name && e.In == string(spec.In) {
+			return true
+		}
+	}
+	return false
 }
 
 // Parsed reports whether err, from a params.Spec parser, is nil, and

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -317,4 +318,86 @@ func TestDecodeJSONTypePointers(t *testing.T) {
 			t.Errorf("DecodeJSON(%s): pointer %q, want %q", c.body, got, c.pointer)
 		}
 	}
+}
+
+func TestDecodeJSONWholeNumbers(t *testing.T) {
+	type target struct {
+		N    int64   `json:"n"`
+		F    float64 `json:"f"`
+		S    string  `json:"s"`
+		List []int32 `json:"list"`
+	}
+	var v target
+	if err := DecodeJSON([]byte(`{"n": 2.0, "f": 2.5, "s": "1.0e1", "list": [1e1, -3.00, 0.5e1]}`), &v); err != nil {
+		t.Fatalf("DecodeJSON of whole numbers with fractions: %v", err)
+	}
+	if v.N != 2 || v.F != 2.5 || v.S != "1.0e1" || len(v.List) != 3 || v.List[0] != 10 || v.List[1] != -3 || v.List[2] != 5 {
+		t.Errorf("got %+v", v)
+	}
+	for _, body := range []string{
+		`{"n": 2.5}`,
+		`{"n": 2.0000000000000001}`,
+		`{"n": 1e999999999}`,
+		`{"n": 99999999999999999999}`,
+		`{"n": 1e19}`,
+	} {
+		var v target
+		if got := statusOf(t, DecodeJSON([]byte(body), &v)); got != http.StatusUnprocessableEntity {
+			t.Errorf("DecodeJSON(%s): status %d, want 422", body, got)
+		}
+	}
+}
+
+func TestWholeNumbersLeavesStrings(t *testing.T) {
+	in := `{"a\"1.0": "2.0", "b": [3.0, "x\\"], "c": 4}`
+	got, ok := wholeNumbers([]byte(in))
+	if want := `{"a\"1.0": "2.0", "b": [3, "x\\"], "c": 4}`; !ok || string(got) != want {
+		t.Errorf("wholeNumbers(%s) = %s, %v; want %s", in, got, ok, want)
+	}
+}
+
+func TestDecodeJSONOutOfRange(t *testing.T) {
+	type target struct {
+		N int32 `json:"n"`
+	}
+	for body, want := range map[string]string{
+		`{"n": 3000000000}`:  "must be at most 2147483647, not 3000000000",
+		`{"n": -3e9}`:        "must be at least -2147483648, not -3000000000",
+		`{"n": 1.5}`:         "must be an integer, not number 1.5",
+		`{"n": 1e999999999}`: "must be an integer, not number 1e999999999",
+	} {
+		var v target
+		var pe *problem.Error
+		if err := DecodeJSON([]byte(body), &v); !errors.As(err, &pe) || len(pe.Problem.Errors) != 1 {
+			t.Fatalf("DecodeJSON(%s) = %v, want one field error", body, err)
+		}
+		if got := pe.Problem.Errors[0].Detail; got != want {
+			t.Errorf("DecodeJSON(%s): detail %q, want %q", body, got, want)
+		}
+	}
+}
+
+// FuzzWholeNumbers checks that rewriting whole numbers keeps a document's
+// meaning: both decode to the same values, and strings are untouched.
+func FuzzWholeNumbers(f *testing.F) {
+	for _, seed := range []string{`{"n": 2.0}`, `["1e3", 1e3, -0.0, 2.50e1]`, `{"a\"b": 3.00}`, `1E2`, `[1.5, 1e-2]`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var before any
+		if json.Unmarshal(body, &before) != nil {
+			return
+		}
+		fixed, ok := wholeNumbers(body)
+		if !ok {
+			return
+		}
+		var after any
+		if err := json.Unmarshal(fixed, &after); err != nil {
+			t.Fatalf("wholeNumbers(%s) = %s, which is not JSON: %v", body, fixed, err)
+		}
+		if !reflect.DeepEqual(before, after) {
+			t.Fatalf("wholeNumbers(%s) = %s, which decodes to %v, not %v", body, fixed, after, before)
+		}
+	})
 }
