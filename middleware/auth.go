@@ -73,6 +73,19 @@ type Authenticator struct {
 	errorHandler ErrorHandler
 }
 
+// WithDefaultErrorHandler returns a copy of a that sends its rejections to
+// h when AuthOptions.ErrorHandler was nil, and a itself otherwise.
+// Generated servers pass ServerOptions.ErrorHandler, so that one handler
+// writes every error of the server.
+func (a *Authenticator) WithDefaultErrorHandler(h ErrorHandler) *Authenticator {
+	if a.errorHandler != nil || h == nil {
+		return a
+	}
+	c := *a
+	c.errorHandler = h
+	return &c
+}
+
 // NewAuthenticator returns an Authenticator for opts. It returns an error
 // naming each invalid scheme definition, each validator for an undefined
 // scheme, and each validator whose kind does not fit its scheme, such as

@@ -43,6 +43,18 @@ type Operation struct {
 	Name string
 }
 
+// Authenticates reports whether any alternative of op.Security names a
+// scheme, so that requests may need credentials. It is false for an empty
+// list and for a list of only anonymous alternatives ({}).
+func (op *Operation) Authenticates() bool {
+	for _, req := range op.Security {
+		if len(req) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // SecurityRequirement is one alternative of an operation's security list:
 // it maps each security scheme name to the scopes (for OAuth2 and OpenID
 // Connect) or roles (for other schemes, as OpenAPI 3.1 allows) that the
