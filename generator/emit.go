@@ -155,6 +155,28 @@ func gofmt(src []byte) ([]byte, error) {
 type emitter struct {
 	model *Model
 	needs map[*Decl]int // 0 unknown, 1 computing, 2 no, 3 yes
+	// defaults memoizes hasDefaults: 0 unknown, 1 computing, 2 no, 3 yes.
+	defaults map[*Decl]int
+	// dir names the oas.Direction that calls to validate methods pass:
+	// empty for the dir parameter of the enclosing validate method, or a
+	// constant of package oas such as "InRequest".
+	dir string
+}
+
+// dirArg returns the direction argument of a validate call.
+func (e *emitter) dirArg() jen.Code {
+	if e.dir == "" {
+		return jen.Id("dir")
+	}
+	return jen.Qual(oasPkg, e.dir)
+}
+
+// inDirection runs emit with validate calls passing the oas constant dir.
+func (e *emitter) inDirection(dir string, emit func()) {
+	saved := e.dir
+	e.dir = dir
+	defer func() { e.dir = saved }()
+	emit()
 }
 
 // doc returns the comment for text from the spec, starting with name
@@ -337,6 +359,11 @@ func fieldType(f *Field) *jen.Statement {
 
 func fieldTag(f *Field) string {
 	if f.Required {
+		if f.WriteOnly && shapeOf(f) == shapeValue {
+			// Servers do not return a writeOnly member, and a server's
+			// value leaves it at the zero value.
+			return f.JSONName + ",omitzero"
+		}
 		return f.JSONName
 	}
 	switch {

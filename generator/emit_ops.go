@@ -54,7 +54,7 @@ func (e *emitter) requestType(f *jen.File, o *Operation) {
 	}
 	if o.Body != nil {
 		for _, c := range o.Body.Contents {
-			fields = append(fields, jen.Comment(fmt.Sprintf("%s is the %s body; nil when the request has none.", c.Field, sanitizeLine(c.MediaType))))
+			fields = append(fields, jen.Comment(bodyFieldDoc(o.Body, c)))
 			fields = append(fields, jen.Id(c.Field).Add(contentType(c)))
 		}
 	}
@@ -162,4 +162,18 @@ func prefixSpace(s string) string {
 		return " " + s
 	}
 	return ""
+}
+
+// bodyFieldDoc documents the request field that holds the body of content c.
+func bodyFieldDoc(b *Body, c *Content) string {
+	text := fmt.Sprintf("%s is the %s body", c.Field, sanitizeLine(c.MediaType))
+	switch {
+	case b.Required && len(b.Contents) == 1:
+		return text + "."
+	case b.Required:
+		return text + ", or nil when the request sends another media type."
+	case len(b.Contents) == 1:
+		return text + ", or nil when the request has none."
+	}
+	return text + ", or nil when the request has none or another media type."
 }

@@ -467,7 +467,9 @@ func (e *emitter) dispatchBody(w *ReceiverWebhook) []jen.Code {
 
 	// The checks are those of the type's validate method, or for a type
 	// without one, such as a slice, the same checks inline.
-	if checks := e.site(value, t, `""`, 0); len(checks) > 0 {
+	var checks []jen.Code
+	e.inDirection("AnyDirection", func() { checks = e.site(value, t, `""`, 0) })
+	if len(checks) > 0 {
 		out = append(out, jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors")))
 		out = append(out, checks...)
 		out = append(out, jen.If(jen.Err().Op(":=").Id("e").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(

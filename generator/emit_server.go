@@ -86,15 +86,17 @@ func (e *emitter) serverOptions(f *jen.File) {
 		jen.Comment("inspect or replace the raw body (middleware.ReadBody and SetBody)."),
 		jen.Id("Middleware").Index().Qual(middlewarePkg, "Middleware"),
 		jen.Comment("OperationMiddleware wraps single operations, by operation ID, inside"),
-		jen.Comment("Middleware."),
+		jen.Comment("Middleware. NewHandler fails on a key that is not an operation ID."),
 		jen.Id("OperationMiddleware").Map(jen.String()).Index().Qual(middlewarePkg, "Middleware"),
 		jen.Comment("AfterDecode runs for every operation after its request is decoded and"),
-		jen.Comment("validated, before Hooks; req is the *XxxRequest of the operation."),
+		jen.Comment("validated, before Hooks; req is the *XxxRequest of the operation, and the"),
+		jen.Comment("context of r carries op."),
 		jen.Id("AfterDecode").Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("op").Op("*").Qual(middlewarePkg, "Operation"), jen.Id("req").Any()).Error(),
 		jen.Comment("Hooks holds typed per-operation hooks that run after AfterDecode."),
 		jen.Id("Hooks").Id("OperationHooks"),
-		jen.Comment("ErrorHandler writes every error response; nil means middleware.WriteProblem,"),
-		jen.Comment("which sends RFC 9457 application/problem+json."),
+		jen.Comment("ErrorHandler writes every error response, the 401 and 403 responses of"),
+		jen.Comment("Auth included unless its AuthOptions set a handler of its own. Nil means"),
+		jen.Comment("middleware.WriteProblem, which sends RFC 9457 application/problem+json."),
 		jen.Id("ErrorHandler").Qual(middlewarePkg, "ErrorHandler"),
 		jen.Comment("MaxBodyBytes caps request bodies; larger ones answer 413. Zero means"),
 		jen.Comment("middleware.DefaultMaxBodyBytes (1 MiB)."),
@@ -197,6 +199,12 @@ func (e *emitter) newHandler(f *jen.File) {
 	f.Comment("host, CORS and rate-limit middleware (see package middleware).")
 	f.Func().Id("NewHandler").Params(jen.Id("srv").Id("Server"), jen.Id("opts").Id("ServerOptions")).Params(jen.Qual("net/http", "Handler"), jen.Error()).Block(
 		jen.If(jen.Id("srv").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("nil Server: pass an implementation, or Unimplemented{}")))),
+		jen.If(jen.Err().Op(":=").Qual(restPkg, "CheckOperationMiddleware").Call(jen.Id("Operations"), jen.Id("opts").Dot("OperationMiddleware")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.If(jen.Id("opts").Dot("Auth").Op("!=").Nil()).Block(
+			jen.Comment("The server's ErrorHandler writes the 401 and 403 responses too,"),
+			jen.Comment("unless the Authenticator has its own."),
+			jen.Id("opts").Dot("Auth").Op("=").Id("opts").Dot("Auth").Dot("WithDefaultErrorHandler").Call(jen.Id("opts").Dot("ErrorHandler")),
+		),
 		jen.Id("h").Op(":=").Op("&").Id("handler").Values(handlerFields),
 		jen.Id("router").Op(":=").Op("&").Qual(restPkg, "Router").Values(jen.Dict{jen.Id("ErrorHandler"): jen.Id("opts").Dot("ErrorHandler")}),
 		jen.Id("routes").Op(":=").Index().Struct(
@@ -245,7 +253,7 @@ func (e *emitter) newHandler(f *jen.File) {
 		jen.Id("mws").Op("=").Append(jen.Id("mws"), jen.Id("h").Dot("opts").Dot("OperationMiddleware").Index(jen.Id("op").Dot("ID")).Op("...")),
 		jen.Id("next").Op("=").Qual(middlewarePkg, "Chain").Call(jen.Id("mws").Op("...")).Call(jen.Id("next")),
 		jen.Id("attach").Op(":=").Len(jen.Id("mws")).Op(">").Lit(0),
-		jen.If(jen.Len(jen.Id("op").Dot("Security")).Op(">").Lit(0)).Block(
+		jen.If(jen.Id("op").Dot("Authenticates").Call()).Block(
 			jen.Switch().Block(
 				jen.Case(jen.Id("h").Dot("opts").Dot("Auth").Op("!=").Nil()).Block(
 					jen.If(jen.Err().Op(":=").Id("h").Dot("opts").Dot("Auth").Dot("CheckSecurity").Call(jen.Id("op").Dot("Security")), jen.Err().Op("!=").Nil()).Block(
@@ -336,9 +344,13 @@ func (e *emitter) operationHandler(f *jen.File, o *Operation) {
 		jen.Id("call").Op(":=").Qual(restPkg, "NewCall").Types(jen.Id(o.GoName+"Request")).Call(jen.Id("r"), jen.Id(o.GoName+"Operation")),
 		jen.Id("ctx").Op(":=").Id("call").Dot("Context").Call(),
 		jen.Id("req").Op(":=").Op("&").Id("call").Dot("Req"),
-		jen.If(jen.Err().Op(":=").Id("decode"+o.GoName+"Request").Call(jen.Id("r"), jen.Id("h").Dot("opts").Dot("MaxBodyBytes"), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
+		jen.Do(func(st *jen.Statement) {
+			if hasInput(o) {
+				st.If(jen.Err().Op(":=").Id("decode"+o.GoName+"Request").Call(jen.Id("r"), jen.Id("h").Dot("opts").Dot("MaxBodyBytes"), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail)
+			}
+		}),
 		jen.If(jen.Id("hook").Op(":=").Id("h").Dot("opts").Dot("AfterDecode"), jen.Id("hook").Op("!=").Nil()).Block(
-			jen.If(jen.Err().Op(":=").Id("hook").Call(jen.Id("r"), jen.Id(o.GoName+"Operation"), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
+			jen.If(jen.Err().Op(":=").Id("hook").Call(jen.Id("r").Dot("WithContext").Call(jen.Id("ctx")), jen.Id(o.GoName+"Operation"), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
 		),
 		jen.If(jen.Id("hook").Op(":=").Id("h").Dot("opts").Dot("Hooks").Dot(o.GoName), jen.Id("hook").Op("!=").Nil()).Block(
 			jen.If(jen.Err().Op(":=").Id("hook").Call(jen.Id("ctx"), jen.Id("req")), jen.Err().Op("!=").Nil()).Add(fail),
@@ -416,7 +428,15 @@ func (e *emitter) paramSpecs(f *jen.File) {
 	}
 }
 
+// hasInput reports whether an operation has parameters or a body to decode.
+func hasInput(o *Operation) bool {
+	return len(o.Params) > 0 || o.Body != nil
+}
+
 func (e *emitter) requestDecoder(f *jen.File, o *Operation) {
+	if !hasInput(o) {
+		return
+	}
 	var body []jen.Code
 	if len(o.Params) > 0 {
 		body = append(body, jen.Var().Id("perrs").Qual(restPkg, "ParamErrors"))
@@ -460,7 +480,9 @@ func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
 		x = "(*" + field + ")"
 	}
 	var present []jen.Code
-	if checks := e.site(x, p.Type, `""`, 0); len(checks) > 0 {
+	var checks []jen.Code
+	e.inDirection("InRequest", func() { checks = e.site(x, p.Type, `""`, 0) })
+	if len(checks) > 0 {
 		block := append([]jen.Code{jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors"))}, checks...)
 		block = append(block, jen.Id("perrs").Dot("AddValidation").Call(jen.Lit(p.Name), jen.Lit(p.In), jen.Op("*").Id("e")))
 		present = block
@@ -471,20 +493,20 @@ func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
 		read = jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(readCall)
 	}
 	stmt := jen.If(read, jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-	switch {
-	case len(present) > 0:
+	if len(present) > 0 {
 		stmt = stmt.Else().If(jen.Id("ok")).Block(present...)
-		if p.Required {
-			stmt = stmt.Else().If(jen.Op("!").Id("ok")).Block(jen.Id("perrs").Dot("Add").Call(jen.Add(sv).Dot("Missing").Call()))
-		}
-	case p.Required:
-		stmt = stmt.Else().If(jen.Op("!").Id("ok")).Block(jen.Id("perrs").Dot("Add").Call(jen.Add(sv).Dot("Missing").Call()))
-	case hasDefault:
-		stmt = stmt.Else().If(jen.Op("!").Id("ok")).Block(jen.Id("_").Op("=").Add(sv).Dot("Set").Call(jen.Lit(def), jen.Op("&").Id(field)))
-		return []jen.Code{stmt}
 	}
-	if hasDefault && !p.Required && len(present) > 0 {
-		stmt = stmt.Else().Block(jen.Id("_").Op("=").Add(sv).Dot("Set").Call(jen.Lit(def), jen.Op("&").Id(field)))
+	// absent is the condition for a parameter that the request lacks, as
+	// opposed to one it carries with an invalid value.
+	absent := jen.Op("!").Id("ok").Op("&&").Op("!").Id("perrs").Dot("Failed").Call(sv)
+	if len(present) > 0 {
+		absent = jen.Op("!").Id("perrs").Dot("Failed").Call(sv)
+	}
+	switch {
+	case p.Required:
+		stmt = stmt.Else().If(absent).Block(jen.Id("perrs").Dot("Add").Call(jen.Add(sv).Dot("Missing").Call()))
+	case hasDefault:
+		stmt = stmt.Else().If(absent).Block(jen.Id("_").Op("=").Add(sv).Dot("Set").Call(jen.Lit(def), jen.Op("&").Id(field)))
 	}
 	return []jen.Code{stmt}
 }
@@ -566,7 +588,9 @@ func (e *emitter) decodeScalarParam(o *Operation, p *Param, kind string) []jen.C
 	} else {
 		present = assign("v")
 	}
-	if checks := e.site(x, p.Type, `""`, 0); len(checks) > 0 {
+	var checks []jen.Code
+	e.inDirection("InRequest", func() { checks = e.site(x, p.Type, `""`, 0) })
+	if len(checks) > 0 {
 		present = append(present, jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors")))
 		present = append(present, checks...)
 		present = append(present, jen.Id("perrs").Dot("AddValidation").Call(jen.Lit(p.Name), jen.Lit(p.In), jen.Op("*").Id("e")))
@@ -602,7 +626,7 @@ func (e *emitter) decodeScalarParam(o *Operation, p *Param, kind string) []jen.C
 		jen.Err().Op("!=").Nil(),
 	).Block(jen.Return(jen.Err())).Else().If(jen.Id("ok")).Block(present...)
 	if len(absent) > 0 {
-		stmt = stmt.Else().Block(absent...)
+		stmt = stmt.Else().If(jen.Op("!").Id("perrs").Dot("Failed").Call(sv)).Block(absent...)
 	}
 	return []jen.Code{stmt}
 }
@@ -615,7 +639,13 @@ func scalarDefault(p *Param, kind string) (jen.Code, bool) {
 	if s == nil || s.Default == nil {
 		return nil, false
 	}
-	switch v := s.Default.(type) {
+	return scalarLiteral(s.Default, kind)
+}
+
+// scalarLiteral returns the untyped Go literal of a default value from the
+// spec when it is a value of the scalar kind.
+func scalarLiteral(def any, kind string) (jen.Code, bool) {
+	switch v := def.(type) {
 	case string:
 		if kind == "string" {
 			return jen.Lit(v), true
@@ -728,19 +758,16 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 		cases = append(cases, jen.Case(mediaMatch(c)).Block(decode...))
 	}
 	cases = append(cases, jen.Default().Block(jen.Return(jen.Qual(restPkg, "UnsupportedMediaType").Call(append([]jen.Code{jen.Id("mt")}, accepted...)...))))
-	empty := jen.Null()
+	// The body comes last, so an absent optional body ends decoding.
+	empty := jen.Return(jen.Nil())
 	if o.Body.Required {
-		empty = jen.If(jen.Len(jen.Id("body")).Op("==").Lit(0)).Block(
-			jen.Return(jen.Qual(problemPkg, "NewError").Call(jen.Qual("net/http", "StatusBadRequest"), jen.Lit("the request body is required"))),
-		)
+		empty = jen.Return(jen.Qual(problemPkg, "NewError").Call(jen.Qual("net/http", "StatusBadRequest"), jen.Lit("the request body is required")))
 	}
 	return []jen.Code{
 		jen.List(jen.Id("body"), jen.Err()).Op(":=").Qual(restPkg, "ReadBody").Call(jen.Id("r"), jen.Id("maxBody")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		empty,
-		jen.If(jen.Len(jen.Id("body")).Op(">").Lit(0)).Block(
-			jen.Switch(jen.Id("mt").Op(":=").Qual(restPkg, "MediaType").Call(jen.Id("r")), jen.True()).Block(cases...),
-		),
+		jen.If(jen.Len(jen.Id("body")).Op("==").Lit(0)).Block(empty),
+		jen.Switch(jen.Id("mt").Op(":=").Qual(restPkg, "MediaType").Call(jen.Id("r")).Op(";")).Block(cases...),
 	}
 }
 
@@ -749,13 +776,14 @@ func (e *emitter) bodyValidation(field string, c *Content) []jen.Code {
 		if !e.needsValidate(c.Type.Decl) {
 			return nil
 		}
-		return []jen.Code{jen.If(jen.Err().Op(":=").Qual(restPkg, "Invalid").Call(jen.Id(field).Dot("Validate").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
+		return []jen.Code{jen.If(jen.Err().Op(":=").Qual(restPkg, "Invalid").Call(jen.Id(field).Dot("ValidateFor").Call(jen.Qual(oasPkg, "InRequest"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
 	}
 	x := field
 	if !isNilable(c.Type) {
 		x = "(*" + field + ")"
 	}
-	checks := e.site(x, c.Type, `""`, 0)
+	var checks []jen.Code
+	e.inDirection("InRequest", func() { checks = e.site(x, c.Type, `""`, 0) })
 	if len(checks) == 0 {
 		return nil
 	}

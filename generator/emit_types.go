@@ -13,6 +13,7 @@ func (e *emitter) models(f *jen.File) {
 		switch d.Kind {
 		case DeclStruct:
 			e.structDecl(f, d)
+			e.defaultsMethod(f, d)
 		case DeclEnum:
 			e.enumDecl(f, d)
 		case DeclDefined:
@@ -102,7 +103,7 @@ func (e *emitter) structDecl(f *jen.File, d *Decl) {
 		return
 	}
 
-	var keys, required, notNull []jen.Code
+	var keys, required, notNull, readOnly, writeOnly []jen.Code
 	for i, fl := range d.Fields {
 		keys = append(keys, jen.Lit(fl.JSONName))
 		if fl.Required {
@@ -111,14 +112,24 @@ func (e *emitter) structDecl(f *jen.File, d *Decl) {
 		if rejectsNull(fl) {
 			notNull = append(notNull, jen.Lit(i))
 		}
+		if fl.ReadOnly {
+			readOnly = append(readOnly, jen.Lit(i))
+		}
+		if fl.WriteOnly {
+			writeOnly = append(writeOnly, jen.Lit(i))
+		}
 	}
 	f.Line()
-	f.Var().Id(objectVar(d)).Op("=").Qual(oasPkg, "NewObject").Call(
+	object := jen.Qual(oasPkg, "NewObject").Call(
 		jen.Index().String().Values(keys...),
 		jen.Index().Int().Values(required...),
 		jen.Index().Int().Values(notNull...),
 		jen.Lit(d.Closed),
 	)
+	if len(readOnly) > 0 || len(writeOnly) > 0 {
+		object = object.Dot("WithAccess").Call(jen.Index().Int().Values(readOnly...), jen.Index().Int().Values(writeOnly...))
+	}
+	f.Var().Id(objectVar(d)).Op("=").Add(object)
 
 	f.Line()
 	f.Comment("UnmarshalJSON decodes v and records the problems with its members that Validate reports.")
@@ -518,7 +529,8 @@ func (e *emitter) validCall(x string, t *TypeRef) jen.Code {
 	if t.Kind == RefNamed && e.needsValidate(t.Decl) {
 		return jen.Id(x).Dot("Validate").Call().Op("==").Nil()
 	}
-	checks := e.site("(*"+x+")", t, `""`, 0)
+	var checks []jen.Code
+	e.inDirection("AnyDirection", func() { checks = e.site("(*"+x+")", t, `""`, 0) })
 	if len(checks) == 0 {
 		return jen.True()
 	}

@@ -41,8 +41,15 @@ func (e *emitter) validateMethods(f *jen.File, d *Decl) {
 	f.Comment(fmt.Sprintf("Validate checks v against the constraints of its schema and returns"))
 	f.Comment("oas.Errors listing every violation, or nil.")
 	f.Func().Params(receiver(d)).Id("Validate").Params().Error().Block(
+		jen.Return(jen.Id("v").Dot("ValidateFor").Call(jen.Qual(oasPkg, "AnyDirection"))),
+	)
+	f.Line()
+	f.Comment("ValidateFor is Validate for a value traveling in direction dir. A request")
+	f.Comment("ignores readOnly properties and a response writeOnly ones: they may be")
+	f.Comment("absent although required, and their constraints are not checked.")
+	f.Func().Params(receiver(d)).Id("ValidateFor").Params(jen.Id("dir").Qual(oasPkg, "Direction")).Error().Block(
 		jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors")),
-		jen.Id("v").Dot("validate").Call(jen.Lit(""), jen.Id("e")),
+		jen.Id("v").Dot("validate").Call(jen.Lit(""), jen.Id("e"), jen.Id("dir")),
 		jen.Return(jen.Id("e").Dot("Err").Call()),
 	)
 	f.Line()
@@ -63,11 +70,11 @@ func (e *emitter) validateMethods(f *jen.File, d *Decl) {
 		}
 	}
 	if len(body) == 0 {
-		f.Func().Params(receiver(d)).Id("validate").Params(jen.Id("_").String(), jen.Id("_").Op("*").Qual(oasPkg, "Errors")).Block()
+		f.Func().Params(receiver(d)).Id("validate").Params(jen.Id("_").String(), jen.Id("_").Op("*").Qual(oasPkg, "Errors"), jen.Id("_").Qual(oasPkg, "Direction")).Block()
 		f.Line()
 		return
 	}
-	f.Func().Params(receiver(d)).Id("validate").Params(jen.Id("ptr").String(), jen.Id("e").Op("*").Qual(oasPkg, "Errors")).Block(body...)
+	f.Func().Params(receiver(d)).Id("validate").Params(jen.Id("ptr").String(), jen.Id("e").Op("*").Qual(oasPkg, "Errors"), jen.Id("dir").Qual(oasPkg, "Direction")).Block(body...)
 	f.Line()
 }
 
@@ -107,31 +114,43 @@ func listLabels(labels []string) string {
 func (e *emitter) structChecks(d *Decl) []jen.Code {
 	var body []jen.Code
 	if needsObject(d) {
-		body = append(body, jen.Id(objectVar(d)).Dot("Check").Call(jen.Id("ptr"), jen.Id("v").Dot("scan"), jen.Id("e")))
+		body = append(body, jen.Id(objectVar(d)).Dot("Check").Call(jen.Id("ptr"), jen.Id("v").Dot("scan"), jen.Id("e"), jen.Id("dir")))
 	}
 	for i, f := range d.Fields {
 		p := fmt.Sprintf("%s.Join(ptr, %s)", "oas", strconv.Quote(f.JSONName))
 		x := "v." + f.Name
+		dirGuard := directionGuard(f)
+		// and joins the direction guard, when there is one, with cond.
+		and := func(cond *jen.Statement) *jen.Statement {
+			if dirGuard == nil {
+				return cond
+			}
+			return jen.Add(dirGuard).Op("&&").Add(cond)
+		}
 		switch shapeOf(f) {
 		case shapeValue:
 			checks := e.site(x, f.Type, p, 0)
-			switch {
-			case len(checks) == 0:
-			case isNilable(f.Type):
-				checks = []jen.Code{jen.If(jen.Id(x).Op("!=").Nil()).Block(checks...)}
-			case needsObject(d) && (f.Required || rejectsNull(f)):
-				// An absent or null member holds the zero value, whose
-				// checks would only repeat "is required".
-				checks = []jen.Code{jen.If(jen.Op("!").Id(objectVar(d)).Dot("Reported").Call(jen.Id("v").Dot("scan"), jen.Lit(i))).Block(checks...)}
+			if len(checks) == 0 {
+				break
+			}
+			switch guard := valueGuard(d, f, i, x); {
+			case guard != nil:
+				checks = []jen.Code{jen.If(and(guard)).Block(checks...)}
+			case dirGuard != nil:
+				checks = []jen.Code{jen.If(dirGuard).Block(checks...)}
 			}
 			body = append(body, checks...)
 		case shapePointer:
 			if checks := e.site("(*"+x+")", f.Type, p, 0); len(checks) > 0 {
-				body = append(body, jen.If(jen.Id(x).Op("!=").Nil()).Block(checks...))
+				body = append(body, jen.If(and(jen.Id(x).Op("!=").Nil())).Block(checks...))
 			}
 		case shapeNullable:
 			if checks := e.site("x", f.Type, p, 0); len(checks) > 0 {
-				body = append(body, jen.If(jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id(x).Dot("Get").Call(), jen.Id("ok")).Block(checks...))
+				get := jen.If(jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id(x).Dot("Get").Call(), jen.Id("ok")).Block(checks...)
+				if dirGuard != nil {
+					get = jen.If(dirGuard).Block(get)
+				}
+				body = append(body, get)
 			}
 		}
 	}
@@ -143,6 +162,34 @@ func (e *emitter) structChecks(d *Decl) []jen.Code {
 		body = append(body, e.propertyCount(d)...)
 	}
 	return body
+}
+
+// valueGuard returns the condition under which the checks of the value
+// field f (at index i of d, spelled x) run, or nil when they always do.
+func valueGuard(d *Decl, f *Field, i int, x string) *jen.Statement {
+	if isNilable(f.Type) {
+		return jen.Id(x).Op("!=").Nil()
+	}
+	if needsObject(d) && (f.Required || rejectsNull(f)) {
+		// An absent or null member holds the zero value, whose checks
+		// would only repeat "is required".
+		return jen.Op("!").Id(objectVar(d)).Dot("Reported").Call(jen.Id("v").Dot("scan"), jen.Lit(i))
+	}
+	return nil
+}
+
+// directionGuard returns the condition under which the checks of a
+// readOnly or writeOnly field run: not in the direction that ignores it.
+func directionGuard(f *Field) *jen.Statement {
+	switch {
+	case f.ReadOnly && f.WriteOnly:
+		return nil
+	case f.ReadOnly:
+		return jen.Id("dir").Op("!=").Qual(oasPkg, "InRequest")
+	case f.WriteOnly:
+		return jen.Id("dir").Op("!=").Qual(oasPkg, "InResponse")
+	}
+	return nil
 }
 
 // propertyCount checks minProperties and maxProperties of a struct by
@@ -242,7 +289,7 @@ func (e *emitter) site(x string, t *TypeRef, p string, depth int) []jen.Code {
 			return e.site(x, d.Underlying, p, depth)
 		}
 		if e.needsValidate(t.Decl) {
-			return []jen.Code{jen.Id(x).Dot("validate").Call(jen.Id(p), jen.Id("e"))}
+			return []jen.Code{jen.Id(x).Dot("validate").Call(jen.Id(p), jen.Id("e"), e.dirArg())}
 		}
 		return nil
 	case RefAny:

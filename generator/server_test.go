@@ -58,13 +58,14 @@ func TestScaffoldCompiles(t *testing.T) {
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/whgen/whgen/middleware"
 )
 
 func TestServiceAnswers501(t *testing.T) {
-	h, err := NewHandler(&Service{}, ServerOptions{SkipAuth: true, Middleware: []middleware.Middleware{RequestBodyMiddleware, ResponseHeaderMiddleware, ResponseBodyMiddleware}})
+	h, err := NewHandler(&Service{}, ServerOptions{SkipAuth: true, Middleware: []middleware.Middleware{NewRequestBodyMiddleware(0, nil), ResponseHeaderMiddleware, ResponseBodyMiddleware}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +76,24 @@ func TestServiceAnswers501(t *testing.T) {
 	}
 	if got := rec.Header().Get("X-Served-By"); got != "pets" {
 		t.Errorf("X-Served-By = %q, want pets", got)
+	}
+}
+
+func TestRequestBodyMiddlewareLimit(t *testing.T) {
+	var handled int
+	onError := func(w http.ResponseWriter, r *http.Request, err error) {
+		handled++
+		middleware.WriteProblem(w, r, err)
+	}
+	h, err := NewHandler(&Service{}, ServerOptions{SkipAuth: true, MaxBodyBytes: 16, ErrorHandler: onError,
+		Middleware: []middleware.Middleware{NewRequestBodyMiddleware(16, onError)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/pets", strings.NewReader(strings.Repeat("x", 17))))
+	if rec.Code != http.StatusRequestEntityTooLarge || handled != 1 {
+		t.Errorf("got %d with the ErrorHandler run %d times, want 413 once", rec.Code, handled)
 	}
 }
 `)

@@ -20,6 +20,50 @@ type Object struct {
 	required []int
 	notNull  []bool // by index into keys
 	closed   bool
+	access   []Direction // by index into keys: the one direction a property travels in, if only one
+}
+
+// Direction is the way a value travels between client and server, which
+// decides whether readOnly and writeOnly properties are required.
+type Direction int
+
+// The directions. JSON Schema marks a property readOnly when only the
+// server sends it, and writeOnly when only the client does. OpenAPI
+// requires such a property only in the direction it travels in, so the
+// other direction ignores it.
+const (
+	// AnyDirection applies the schema as written: every required property
+	// must be present.
+	AnyDirection Direction = iota
+	// InRequest is a value that a client sends, which ignores readOnly
+	// properties.
+	InRequest
+	// InResponse is a value that a server sends, which ignores writeOnly
+	// properties.
+	InResponse
+)
+
+// WithAccess marks the properties at the indexes in readOnly and writeOnly
+// as such, and returns o.
+func (o *Object) WithAccess(readOnly, writeOnly []int) *Object {
+	o.access = make([]Direction, len(o.keys))
+	for _, i := range readOnly {
+		o.access[i] = InResponse
+	}
+	for _, i := range writeOnly {
+		o.access[i] = InRequest
+	}
+	return o
+}
+
+// exempt reports whether a value that travels in direction dir ignores the
+// property at index i.
+func (o *Object) exempt(i int, dir Direction) bool {
+	if dir == AnyDirection || o.access == nil {
+		return false
+	}
+	only := o.access[i]
+	return only != AnyDirection && only != dir
 }
 
 // NewObject describes an object with the given property names. required
@@ -40,6 +84,10 @@ func NewObject(keys []string, required, notNull []int, closed bool) *Object {
 	return o
 }
 
+// maxUnknown is how many undeclared members of a closed object Scan lists
+// by name, so that a hostile payload cannot make the error list huge.
+const maxUnknown = 20
+
 // ScanResult is the list of problems that Object.Scan found in one JSON
 // object. Its zero value lists none, and so does the one of a value built
 // in Go rather than decoded.
@@ -48,7 +96,10 @@ type ScanResult struct {
 	// property that is absent, ^i for a property that is null although it
 	// must not be.
 	problems []int
-	unknown  string // the first member that a closed object does not declare
+	// unknown lists the members that a closed object does not declare, up
+	// to maxUnknown, and moreUnknown counts the others.
+	unknown     []string
+	moreUnknown int
 	// folded is the first member whose name equals a declared property's
 	// only when letter case is ignored. encoding/json stores such a member
 	// in that property's field, so a payload could carry a value that a
@@ -62,7 +113,7 @@ type ScanResult struct {
 // Scan reads the members of the JSON object in data and returns its
 // problems: the required properties it lacks, and the properties that are
 // null although NewObject listed them as notNull. For a closed object it
-// also returns the first member that the object does not declare. data
+// also returns the members that the object does not declare. data
 // must already be valid JSON, as it is inside UnmarshalJSON. Scan
 // allocates only when it finds a problem or when the object declares more
 // than 256 properties.
@@ -85,8 +136,12 @@ func (o *Object) Scan(data []byte) ScanResult {
 		i, ok := o.index[string(name)]
 		switch {
 		case !ok:
-			if o.closed && r.unknown == "" {
-				r.unknown = string(name)
+			if o.closed {
+				if len(r.unknown) < maxUnknown {
+					r.unknown = append(r.unknown, string(name))
+				} else {
+					r.moreUnknown++
+				}
 			}
 			if r.folded == "" {
 				for _, k := range o.keys {
@@ -113,21 +168,32 @@ func (o *Object) Scan(data []byte) ScanResult {
 
 // Check records an error for each problem in r: "is required" for an absent
 // required property, "must not be null" for a null one, and "is not
-// allowed" for an unknown member of a closed object.
-func (o *Object) Check(pointer string, r ScanResult, e *Errors) {
+// allowed" for an unknown member of a closed object. It ignores the
+// properties that WithAccess marked readOnly when dir is InRequest, and
+// the writeOnly ones when dir is InResponse.
+func (o *Object) Check(pointer string, r ScanResult, e *Errors, dir Direction) {
 	if r.kind != "" {
 		e.Add(pointer, "must be an object, not "+r.kind)
 		return
 	}
 	for _, i := range r.problems {
+		if o.exempt(max(i, ^i), dir) {
+			continue
+		}
 		if i < 0 {
 			e.Add(Join(pointer, o.keys[^i]), "must not be null")
 			continue
 		}
 		e.Add(Join(pointer, o.keys[i]), "is required")
 	}
-	if r.unknown != "" {
-		e.Add(Join(pointer, r.unknown), "is not allowed: the object is closed (additionalProperties is false)")
+	for _, name := range r.unknown {
+		if name == r.folded {
+			continue // the letter-case message below says more
+		}
+		e.Add(Join(pointer, name), "is not allowed: the object is closed (additionalProperties is false)")
+	}
+	if r.moreUnknown > 0 {
+		e.Add(pointer, fmt.Sprintf("has %d more members that the closed object does not declare", r.moreUnknown))
 	}
 	if r.folded != "" {
 		e.Add(Join(pointer, r.folded), fmt.Sprintf("differs from the property %q only in letter case; send the exact name", r.foldedKey))

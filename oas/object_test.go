@@ -1,7 +1,9 @@
 package oas
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -26,11 +28,19 @@ func TestObjectScan(t *testing.T) {
 			Errors{{"/c", "must not be null"}, {"/a", "is required"}, {"/b", "is required"}, {"/d", "is not allowed: the object is closed (additionalProperties is false)"}},
 		},
 		{"not an object", `null`, Errors{{"", "must be an object, not null"}}},
+		{
+			"every unknown member", `{"a": 1, "b": 2, "x": 1, "y": 2}`,
+			Errors{{"/x", "is not allowed: the object is closed (additionalProperties is false)"}, {"/y", "is not allowed: the object is closed (additionalProperties is false)"}},
+		},
+		{
+			"letter case only", `{"a": 1, "b": 2, "B": 3}`,
+			Errors{{"/B", `differs from the property "b" only in letter case; send the exact name`}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got Errors
-			o.Check("", o.Scan([]byte(tt.data)), &got)
+			o.Check("", o.Scan([]byte(tt.data)), &got, AnyDirection)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Check after Scan(%s) = %v, want %v", tt.data, got, tt.want)
 			}
@@ -42,7 +52,7 @@ func TestObjectScanNoAllocations(t *testing.T) {
 	o := NewObject([]string{"id", "name", "tags"}, []int{0, 1}, []int{0, 1}, false)
 	data := []byte(`{"id": 7, "name": "Rex", "tags": ["a", "b"], "extra": {"x": null}}`)
 	allocs := testing.AllocsPerRun(100, func() {
-		if r := o.Scan(data); len(r.problems) > 0 || r.unknown != "" {
+		if r := o.Scan(data); len(r.problems) > 0 || len(r.unknown) > 0 {
 			t.Fatalf("Scan(%s) found problems %v %q", data, r.problems, r.unknown)
 		}
 	})
@@ -95,5 +105,46 @@ func TestObjectReported(t *testing.T) {
 	// A value built in Go, never decoded, has nothing reported.
 	if o.Reported(ScanResult{}, 0) {
 		t.Errorf("Reported(zero ScanResult) = true, want false")
+	}
+}
+
+func TestObjectCheckDirection(t *testing.T) {
+	// id is readOnly, password writeOnly, name neither; all are required.
+	o := NewObject([]string{"id", "name", "password"}, []int{0, 1, 2}, nil, false).WithAccess([]int{0}, []int{2})
+	tests := []struct {
+		dir  Direction
+		data string
+		want Errors
+	}{
+		{AnyDirection, `{}`, Errors{{"/id", "is required"}, {"/name", "is required"}, {"/password", "is required"}}},
+		{InRequest, `{}`, Errors{{"/name", "is required"}, {"/password", "is required"}}},
+		{InResponse, `{}`, Errors{{"/id", "is required"}, {"/name", "is required"}}},
+		{InRequest, `{"name": "a", "password": "b"}`, nil},
+		{InResponse, `{"id": "1", "name": "a"}`, nil},
+	}
+	for _, tt := range tests {
+		var got Errors
+		o.Check("", o.Scan([]byte(tt.data)), &got, tt.dir)
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Check(%s, direction %d) = %v, want %v", tt.data, tt.dir, got, tt.want)
+		}
+	}
+}
+
+func TestObjectScanCapsUnknown(t *testing.T) {
+	o := NewObject([]string{"a"}, nil, nil, true)
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range maxUnknown + 5 {
+		fmt.Fprintf(&b, `"m%d": 0,`, i)
+	}
+	b.WriteString(`"a": 1}`)
+	var e Errors
+	o.Check("", o.Scan([]byte(b.String())), &e, AnyDirection)
+	if len(e) != maxUnknown+1 {
+		t.Fatalf("got %d errors, want %d named members and one count", len(e), maxUnknown)
+	}
+	if last := e[len(e)-1]; last.Pointer != "" || !strings.Contains(last.Message, "5 more members") {
+		t.Errorf("last error = %v, want the count of 5 more members", last)
 	}
 }

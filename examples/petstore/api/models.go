@@ -342,6 +342,17 @@ func (v *PaymentDeclined) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *PaymentDeclined) SetDefaults() {
+	if v.Retryable == nil {
+		d := false
+		v.Retryable = &d
+	}
+}
+
 // Pet is generated from the schema at /components/schemas/Pet.
 type Pet struct {
 	AdoptedBy *Adopter               `json:"adoptedBy,omitempty"`
@@ -363,7 +374,7 @@ type Pet struct {
 	scan oas.ScanResult
 }
 
-var petObject = oas.NewObject([]string{"adoptedBy", "birthDate", "createdAt", "id", "labels", "microchip", "name", "species", "status", "tags", "weightKg"}, []int{2, 3, 6, 7, 8}, []int{0, 2, 3, 4, 6, 7, 8, 9, 10}, true)
+var petObject = oas.NewObject([]string{"adoptedBy", "birthDate", "createdAt", "id", "labels", "microchip", "name", "species", "status", "tags", "weightKg"}, []int{2, 3, 6, 7, 8}, []int{0, 2, 3, 4, 6, 7, 8, 9, 10}, true).WithAccess([]int{2, 3}, []int{})
 
 // UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Pet) UnmarshalJSON(data []byte) error {
@@ -463,6 +474,17 @@ func (v *PetPatch) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *PetPatch) SetDefaults() {
+	if v.Status == nil {
+		d := PetStatus("available")
+		v.Status = &d
+	}
+}
+
 // PetStatus is generated from the schema at /components/schemas/PetStatus.
 type PetStatus string
 
@@ -507,6 +529,17 @@ func (v *Problem) UnmarshalJSON(data []byte) error {
 func (v Problem) MarshalJSON() ([]byte, error) {
 	type plain Problem
 	return oas.MarshalAdditional(plain(v), v.AdditionalProperties)
+}
+
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *Problem) SetDefaults() {
+	if v.Type == nil {
+		d := "about:blank"
+		v.Type = &d
+	}
 }
 
 // RejectedByShelter is generated from the schema at

@@ -71,7 +71,7 @@ func (*ListPetsDefaultResponse) isListPetsResponse() {}
 
 // CreatePetRequest is the request of the operation createPet (POST /pets).
 type CreatePetRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *NewPet
 }
 
@@ -238,7 +238,7 @@ type UpdatePetHeaderParams struct {
 type UpdatePetRequest struct {
 	Path   UpdatePetPathParams
 	Header UpdatePetHeaderParams
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *PetPatch
 }
 
@@ -319,7 +319,7 @@ type AdoptPetRequest struct {
 	Path   AdoptPetPathParams
 	Header AdoptPetHeaderParams
 	Cookie AdoptPetCookieParams
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *AdoptionRequest
 }
 
@@ -390,7 +390,7 @@ func (*ListWebhookEndpoints200Response) isListWebhookEndpointsResponse() {}
 // createWebhookEndpoint (POST /webhook-endpoints).
 // Subscribe a URL to events.
 type CreateWebhookEndpointRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *NewWebhookEndpoint
 }
 
@@ -434,7 +434,7 @@ func (*CreateWebhookEndpoint422Response) isCreateWebhookEndpointResponse() {}
 
 // AdoptionFailedRequest is the request of the webhook "adoption.failed".
 type AdoptionFailedRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *AdoptionFailedEvent
 }
 
@@ -464,7 +464,7 @@ func (*AdoptionFailed2XXResponse) isAdoptionFailedResponse() {}
 //
 // Deprecated: the spec marks this operation deprecated.
 type InventoryLowRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body, or nil when the request has none.
 	Body *InventoryLowPayload
 }
 
@@ -490,7 +490,7 @@ func (*InventoryLow200Response) isInventoryLowResponse() {}
 // PetAdoptedRequest is the request of the webhook "pet.adopted".
 // A pet found a home.
 type PetAdoptedRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *PetAdoptedEvent
 }
 
@@ -527,7 +527,7 @@ func (*PetAdopted204Response) isPetAdoptedResponse() {}
 // PetCreatedRequest is the request of the webhook "pet.created".
 // A pet was listed for adoption.
 type PetCreatedRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *PetCreatedEvent
 }
 

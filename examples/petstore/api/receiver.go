@@ -160,7 +160,7 @@ func (x webhookDispatch) dispatchAdoptionFailed(ctx context.Context, d *webhook.
 		return fmt.Errorf("webhook %q: %w: %w", "adoption.failed", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "adoption.failed", webhook.ErrInvalidPayload, err)
 	}
@@ -177,7 +177,7 @@ func (x webhookDispatch) dispatchInventoryLow(ctx context.Context, d *webhook.De
 		return fmt.Errorf("webhook %q: %w: %w", "inventory.low", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "inventory.low", webhook.ErrInvalidPayload, err)
 	}
@@ -191,7 +191,7 @@ func (x webhookDispatch) dispatchPetAdopted(ctx context.Context, d *webhook.Deli
 		return fmt.Errorf("webhook %q: %w: %w", "pet.adopted", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "pet.adopted", webhook.ErrInvalidPayload, err)
 	}
@@ -205,7 +205,7 @@ func (x webhookDispatch) dispatchPetCreated(ctx context.Context, d *webhook.Deli
 		return fmt.Errorf("webhook %q: %w: %w", "pet.created", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "pet.created", webhook.ErrInvalidPayload, err)
 	}

@@ -115,15 +115,17 @@ type ServerOptions struct {
 	// inspect or replace the raw body (middleware.ReadBody and SetBody).
 	Middleware []middleware.Middleware
 	// OperationMiddleware wraps single operations, by operation ID, inside
-	// Middleware.
+	// Middleware. NewHandler fails on a key that is not an operation ID.
 	OperationMiddleware map[string][]middleware.Middleware
 	// AfterDecode runs for every operation after its request is decoded and
-	// validated, before Hooks; req is the *XxxRequest of the operation.
+	// validated, before Hooks; req is the *XxxRequest of the operation, and the
+	// context of r carries op.
 	AfterDecode func(r *http.Request, op *middleware.Operation, req any) error
 	// Hooks holds typed per-operation hooks that run after AfterDecode.
 	Hooks OperationHooks
-	// ErrorHandler writes every error response; nil means middleware.WriteProblem,
-	// which sends RFC 9457 application/problem+json.
+	// ErrorHandler writes every error response, the 401 and 403 responses of
+	// Auth included unless its AuthOptions set a handler of its own. Nil means
+	// middleware.WriteProblem, which sends RFC 9457 application/problem+json.
 	ErrorHandler middleware.ErrorHandler
 	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means
 	// middleware.DefaultMaxBodyBytes (1 MiB).
@@ -161,6 +163,14 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, ctx context.Conte
 func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	if srv == nil {
 		return nil, errors.New("nil Server: pass an implementation, or Unimplemented{}")
+	}
+	if err := rest.CheckOperationMiddleware(Operations, opts.OperationMiddleware); err != nil {
+		return nil, err
+	}
+	if opts.Auth != nil {
+		// The server's ErrorHandler writes the 401 and 403 responses too,
+		// unless the Authenticator has its own.
+		opts.Auth = opts.Auth.WithDefaultErrorHandler(opts.ErrorHandler)
 	}
 	h := &handler{
 		opts: opts,
@@ -214,7 +224,7 @@ func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handle
 	mws = append(mws, h.opts.OperationMiddleware[op.ID]...)
 	next = middleware.Chain(mws...)(next)
 	attach := len(mws) > 0
-	if len(op.Security) > 0 {
+	if op.Authenticates() {
 		switch {
 		case h.opts.Auth != nil:
 			if err := h.opts.Auth.CheckSecurity(op.Security); err != nil {
@@ -241,7 +251,7 @@ func (h *handler) serveListPets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, ListPetsOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), ListPetsOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -284,7 +294,7 @@ func decodeListPetsRequest(r *http.Request, maxBody int64, req *ListPetsRequest)
 			}
 			perrs.AddValidation("limit", "query", *e)
 		}
-	} else {
+	} else if !perrs.Failed(listPetsQueryLimitParam) {
 		d := int32(20)
 		req.Query.Limit = &d
 	}
@@ -299,9 +309,9 @@ func decodeListPetsRequest(r *http.Request, maxBody int64, req *ListPetsRequest)
 		tv := PetStatus(text)
 		req.Query.Status = &tv
 		e := new(oas.Errors)
-		(*req.Query.Status).validate("", e)
+		(*req.Query.Status).validate("", e, oas.InRequest)
 		perrs.AddValidation("status", "query", *e)
-	} else {
+	} else if !perrs.Failed(listPetsQueryStatusParam) {
 		d := PetStatus("available")
 		req.Query.Status = &d
 	}
@@ -364,7 +374,7 @@ func (h *handler) serveCreatePet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, CreatePetOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), CreatePetOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -399,21 +409,19 @@ func decodeCreatePetRequest(r *http.Request, maxBody int64, req *CreatePetReques
 	if len(body) == 0 {
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
-	if len(body) > 0 {
-		switch mt := rest.MediaType(r); true {
-		case mt == "application/json" || mt == "":
-			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return err
-			}
-			if req.Body == nil {
-				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
-			}
-			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return err
-			}
-		default:
-			return rest.UnsupportedMediaType(mt, "application/json")
+	switch mt := rest.MediaType(r); {
+	case mt == "application/json" || mt == "":
+		if err := rest.DecodeJSON(body, &req.Body); err != nil {
+			return err
 		}
+		if req.Body == nil {
+			return rest.Invalid(oas.Errors{{Message: "must not be null"}})
+		}
+		if err := rest.Invalid(req.Body.ValidateFor(oas.InRequest)); err != nil {
+			return err
+		}
+	default:
+		return rest.UnsupportedMediaType(mt, "application/json")
 	}
 	return nil
 }
@@ -457,7 +465,7 @@ func (h *handler) serveGetPet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, GetPetOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), GetPetOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -495,7 +503,7 @@ func decodeGetPetRequest(r *http.Request, maxBody int64, req *GetPetRequest) err
 			e.Add("", "must be a valid uuid")
 		}
 		perrs.AddValidation("petId", "path", *e)
-	} else {
+	} else if !perrs.Failed(getPetPathPetIDParam) {
 		perrs.Add(getPetPathPetIDParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
@@ -532,7 +540,7 @@ func (h *handler) serveDeletePet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, DeletePetOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), DeletePetOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -570,7 +578,7 @@ func decodeDeletePetRequest(r *http.Request, maxBody int64, req *DeletePetReques
 			e.Add("", "must be a valid uuid")
 		}
 		perrs.AddValidation("petId", "path", *e)
-	} else {
+	} else if !perrs.Failed(deletePetPathPetIDParam) {
 		perrs.Add(deletePetPathPetIDParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
@@ -604,7 +612,7 @@ func (h *handler) serveUpdatePet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, UpdatePetOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), UpdatePetOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -642,14 +650,14 @@ func decodeUpdatePetRequest(r *http.Request, maxBody int64, req *UpdatePetReques
 			e.Add("", "must be a valid uuid")
 		}
 		perrs.AddValidation("petId", "path", *e)
-	} else {
+	} else if !perrs.Failed(updatePetPathPetIDParam) {
 		perrs.Add(updatePetPathPetIDParam.Missing())
 	}
 	if text, ok, err := perrs.Text(r, updatePetHeaderIfMatchParam); err != nil {
 		return err
 	} else if ok {
 		req.Header.IfMatch = text
-	} else {
+	} else if !perrs.Failed(updatePetHeaderIfMatchParam) {
 		perrs.Add(updatePetHeaderIfMatchParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
@@ -662,21 +670,19 @@ func decodeUpdatePetRequest(r *http.Request, maxBody int64, req *UpdatePetReques
 	if len(body) == 0 {
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
-	if len(body) > 0 {
-		switch mt := rest.MediaType(r); true {
-		case mt == "application/json" || mt == "":
-			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return err
-			}
-			if req.Body == nil {
-				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
-			}
-			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return err
-			}
-		default:
-			return rest.UnsupportedMediaType(mt, "application/json")
+	switch mt := rest.MediaType(r); {
+	case mt == "application/json" || mt == "":
+		if err := rest.DecodeJSON(body, &req.Body); err != nil {
+			return err
 		}
+		if req.Body == nil {
+			return rest.Invalid(oas.Errors{{Message: "must not be null"}})
+		}
+		if err := rest.Invalid(req.Body.ValidateFor(oas.InRequest)); err != nil {
+			return err
+		}
+	default:
+		return rest.UnsupportedMediaType(mt, "application/json")
 	}
 	return nil
 }
@@ -719,7 +725,7 @@ func (h *handler) serveAdoptPet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, AdoptPetOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), AdoptPetOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -757,7 +763,7 @@ func decodeAdoptPetRequest(r *http.Request, maxBody int64, req *AdoptPetRequest)
 			e.Add("", "must be a valid uuid")
 		}
 		perrs.AddValidation("petId", "path", *e)
-	} else {
+	} else if !perrs.Failed(adoptPetPathPetIDParam) {
 		perrs.Add(adoptPetPathPetIDParam.Missing())
 	}
 	if text, ok, err := perrs.Text(r, adoptPetHeaderIdempotencyKeyParam); err != nil {
@@ -785,21 +791,19 @@ func decodeAdoptPetRequest(r *http.Request, maxBody int64, req *AdoptPetRequest)
 	if len(body) == 0 {
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
-	if len(body) > 0 {
-		switch mt := rest.MediaType(r); true {
-		case mt == "application/json" || mt == "":
-			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return err
-			}
-			if req.Body == nil {
-				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
-			}
-			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return err
-			}
-		default:
-			return rest.UnsupportedMediaType(mt, "application/json")
+	switch mt := rest.MediaType(r); {
+	case mt == "application/json" || mt == "":
+		if err := rest.DecodeJSON(body, &req.Body); err != nil {
+			return err
 		}
+		if req.Body == nil {
+			return rest.Invalid(oas.Errors{{Message: "must not be null"}})
+		}
+		if err := rest.Invalid(req.Body.ValidateFor(oas.InRequest)); err != nil {
+			return err
+		}
+	default:
+		return rest.UnsupportedMediaType(mt, "application/json")
 	}
 	return nil
 }
@@ -827,12 +831,8 @@ func (h *handler) serveListWebhookEndpoints(w http.ResponseWriter, r *http.Reque
 	call := rest.NewCall[ListWebhookEndpointsRequest](r, ListWebhookEndpointsOperation)
 	ctx := call.Context()
 	req := &call.Req
-	if err := decodeListWebhookEndpointsRequest(r, h.opts.MaxBodyBytes, req); err != nil {
-		h.fail(w, r, ctx, err)
-		return
-	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, ListWebhookEndpointsOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), ListWebhookEndpointsOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -858,11 +858,6 @@ func (h *handler) serveListWebhookEndpoints(w http.ResponseWriter, r *http.Reque
 	}
 }
 
-// decodeListWebhookEndpointsRequest reads and validates the parameters and body of the operation listWebhookEndpoints (GET /webhook-endpoints) into req.
-func decodeListWebhookEndpointsRequest(r *http.Request, maxBody int64, req *ListWebhookEndpointsRequest) error {
-	return nil
-}
-
 // writeListWebhookEndpointsResponse sends a response of the operation listWebhookEndpoints (GET /webhook-endpoints).
 func writeListWebhookEndpointsResponse(w http.ResponseWriter, resp ListWebhookEndpointsResponse) error {
 	switch resp := resp.(type) {
@@ -881,7 +876,7 @@ func (h *handler) serveCreateWebhookEndpoint(w http.ResponseWriter, r *http.Requ
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, CreateWebhookEndpointOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), CreateWebhookEndpointOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -916,21 +911,19 @@ func decodeCreateWebhookEndpointRequest(r *http.Request, maxBody int64, req *Cre
 	if len(body) == 0 {
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
-	if len(body) > 0 {
-		switch mt := rest.MediaType(r); true {
-		case mt == "application/json" || mt == "":
-			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return err
-			}
-			if req.Body == nil {
-				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
-			}
-			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return err
-			}
-		default:
-			return rest.UnsupportedMediaType(mt, "application/json")
+	switch mt := rest.MediaType(r); {
+	case mt == "application/json" || mt == "":
+		if err := rest.DecodeJSON(body, &req.Body); err != nil {
+			return err
 		}
+		if req.Body == nil {
+			return rest.Invalid(oas.Errors{{Message: "must not be null"}})
+		}
+		if err := rest.Invalid(req.Body.ValidateFor(oas.InRequest)); err != nil {
+			return err
+		}
+	default:
+		return rest.UnsupportedMediaType(mt, "application/json")
 	}
 	return nil
 }

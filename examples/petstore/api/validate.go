@@ -17,13 +17,20 @@ var (
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Adopter) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Adopter) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Adopter) validate(ptr string, e *oas.Errors) {
-	adopterObject.Check(ptr, v.scan, e)
+func (v *Adopter) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	adopterObject.Check(ptr, v.scan, e, dir)
 	if !adopterObject.Reported(v.scan, 0) {
 		if !oas.CheckFormat("email", v.Email) {
 			e.Add(oas.Join(ptr, "email"), "must be a valid email")
@@ -34,13 +41,20 @@ func (v *Adopter) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Adoption) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Adoption) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Adoption) validate(ptr string, e *oas.Errors) {
-	adoptionObject.Check(ptr, v.scan, e)
+func (v *Adoption) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	adoptionObject.Check(ptr, v.scan, e, dir)
 	if !adoptionObject.Reported(v.scan, 0) {
 		if !oas.CheckFormat("uuid", v.ID) {
 			e.Add(oas.Join(ptr, "id"), "must be a valid uuid")
@@ -52,22 +66,29 @@ func (v *Adoption) validate(ptr string, e *oas.Errors) {
 		}
 	}
 	if !adoptionObject.Reported(v.scan, 2) {
-		v.State.validate(oas.Join(ptr, "state"), e)
+		v.State.validate(oas.Join(ptr, "state"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *AdoptionFailedEvent) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *AdoptionFailedEvent) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *AdoptionFailedEvent) validate(ptr string, e *oas.Errors) {
-	adoptionFailedEventObject.Check(ptr, v.scan, e)
+func (v *AdoptionFailedEvent) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	adoptionFailedEventObject.Check(ptr, v.scan, e, dir)
 	if !adoptionFailedEventObject.Reported(v.scan, 0) {
-		v.Data.validate(oas.Join(ptr, "data"), e)
+		v.Data.validate(oas.Join(ptr, "data"), e, dir)
 	}
 	if !adoptionFailedEventObject.Reported(v.scan, 2) {
 		if v.Type != "adoption.failed" {
@@ -79,40 +100,54 @@ func (v *AdoptionFailedEvent) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *AdoptionFailedEventData) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *AdoptionFailedEventData) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *AdoptionFailedEventData) validate(ptr string, e *oas.Errors) {
-	adoptionFailedEventDataObject.Check(ptr, v.scan, e)
+func (v *AdoptionFailedEventData) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	adoptionFailedEventDataObject.Check(ptr, v.scan, e, dir)
 	if !adoptionFailedEventDataObject.Reported(v.scan, 0) {
 		if !oas.CheckFormat("uuid", v.AdoptionID) {
 			e.Add(oas.Join(ptr, "adoptionId"), "must be a valid uuid")
 		}
 	}
 	if !adoptionFailedEventDataObject.Reported(v.scan, 1) {
-		v.Reason.validate(oas.Join(ptr, "reason"), e)
+		v.Reason.validate(oas.Join(ptr, "reason"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *AdoptionFailedEventDataReason) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *AdoptionFailedEventDataReason) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *AdoptionFailedEventDataReason) validate(ptr string, e *oas.Errors) {
+func (v *AdoptionFailedEventDataReason) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.RejectedByShelter != nil {
 		n++
-		(*v.RejectedByShelter).validate(ptr, e)
+		(*v.RejectedByShelter).validate(ptr, e, dir)
 	}
 	if v.PaymentDeclined != nil {
 		n++
-		(*v.PaymentDeclined).validate(ptr, e)
+		(*v.PaymentDeclined).validate(ptr, e, dir)
 	}
 	if n == 0 {
 		e.Add(ptr, "must match one of its variants; none is set")
@@ -125,15 +160,22 @@ func (v *AdoptionFailedEventDataReason) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *AdoptionRequest) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *AdoptionRequest) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *AdoptionRequest) validate(ptr string, e *oas.Errors) {
-	adoptionRequestObject.Check(ptr, v.scan, e)
+func (v *AdoptionRequest) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	adoptionRequestObject.Check(ptr, v.scan, e, dir)
 	if !adoptionRequestObject.Reported(v.scan, 0) {
-		v.Adopter.validate(oas.Join(ptr, "adopter"), e)
+		v.Adopter.validate(oas.Join(ptr, "adopter"), e, dir)
 	}
 	if v.Note != nil {
 		if n := oas.Length((*v.Note)); n > 500 {
@@ -145,12 +187,19 @@ func (v *AdoptionRequest) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v AdoptionState) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v AdoptionState) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v AdoptionState) validate(ptr string, e *oas.Errors) {
+func (v AdoptionState) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case AdoptionStatePending, AdoptionStateApproved, AdoptionStateRejected:
 	default:
@@ -161,27 +210,41 @@ func (v AdoptionState) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *EventEnvelope) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *EventEnvelope) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *EventEnvelope) validate(ptr string, e *oas.Errors) {
-	eventEnvelopeObject.Check(ptr, v.scan, e)
+func (v *EventEnvelope) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	eventEnvelopeObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *InventoryLowPayload) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *InventoryLowPayload) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *InventoryLowPayload) validate(ptr string, e *oas.Errors) {
-	inventoryLowPayloadObject.Check(ptr, v.scan, e)
+func (v *InventoryLowPayload) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	inventoryLowPayloadObject.Check(ptr, v.scan, e, dir)
 	if !inventoryLowPayloadObject.Reported(v.scan, 0) {
-		v.Data.validate(oas.Join(ptr, "data"), e)
+		v.Data.validate(oas.Join(ptr, "data"), e, dir)
 	}
 	if !inventoryLowPayloadObject.Reported(v.scan, 2) {
 		if v.Type != "inventory.low" {
@@ -193,32 +256,46 @@ func (v *InventoryLowPayload) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *InventoryLowPayloadData) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *InventoryLowPayloadData) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *InventoryLowPayloadData) validate(ptr string, e *oas.Errors) {
-	inventoryLowPayloadDataObject.Check(ptr, v.scan, e)
+func (v *InventoryLowPayloadData) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	inventoryLowPayloadDataObject.Check(ptr, v.scan, e, dir)
 	if !inventoryLowPayloadDataObject.Reported(v.scan, 0) {
 		if v.Available < 0 {
 			e.Add(oas.Join(ptr, "available"), "must be at least 0")
 		}
 	}
 	if !inventoryLowPayloadDataObject.Reported(v.scan, 1) {
-		v.Species.validate(oas.Join(ptr, "species"), e)
+		v.Species.validate(oas.Join(ptr, "species"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Microchip) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Microchip) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Microchip) validate(ptr string, e *oas.Errors) {
+func (v Microchip) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	if !pattern0.MatchString((string(v))) {
 		e.Add(ptr, "must match the pattern ^[0-9]{15}$")
 	}
@@ -227,15 +304,22 @@ func (v Microchip) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *NewPet) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *NewPet) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *NewPet) validate(ptr string, e *oas.Errors) {
-	newPetObject.Check(ptr, v.scan, e)
+func (v *NewPet) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	newPetObject.Check(ptr, v.scan, e, dir)
 	if x, ok := v.Microchip.Get(); ok {
-		x.validate(oas.Join(ptr, "microchip"), e)
+		x.validate(oas.Join(ptr, "microchip"), e, dir)
 	}
 	if !newPetObject.Reported(v.scan, 3) {
 		if n := oas.Length(v.Name); n < 1 {
@@ -245,7 +329,7 @@ func (v *NewPet) validate(ptr string, e *oas.Errors) {
 		}
 	}
 	if !newPetObject.Reported(v.scan, 4) {
-		v.Species.validate(oas.Join(ptr, "species"), e)
+		v.Species.validate(oas.Join(ptr, "species"), e, dir)
 	}
 	if v.Tags != nil {
 		if len(v.Tags) > 10 {
@@ -273,13 +357,20 @@ func (v *NewPet) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *NewWebhookEndpoint) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *NewWebhookEndpoint) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *NewWebhookEndpoint) validate(ptr string, e *oas.Errors) {
-	newWebhookEndpointObject.Check(ptr, v.scan, e)
+func (v *NewWebhookEndpoint) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	newWebhookEndpointObject.Check(ptr, v.scan, e, dir)
 	if !newWebhookEndpointObject.Reported(v.scan, 2) {
 		if n := oas.Length(v.URL); n > 2048 {
 			e.Add(oas.Join(ptr, "url"), "must be at most 2048 characters long")
@@ -293,13 +384,20 @@ func (v *NewWebhookEndpoint) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *PaymentDeclined) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *PaymentDeclined) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *PaymentDeclined) validate(ptr string, e *oas.Errors) {
-	paymentDeclinedObject.Check(ptr, v.scan, e)
+func (v *PaymentDeclined) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	paymentDeclinedObject.Check(ptr, v.scan, e, dir)
 	if !paymentDeclinedObject.Reported(v.scan, 1) {
 		if v.Kind != "payment" {
 			e.Add(oas.Join(ptr, "kind"), "must be \"payment\"")
@@ -310,23 +408,30 @@ func (v *PaymentDeclined) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Pet) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Pet) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Pet) validate(ptr string, e *oas.Errors) {
-	petObject.Check(ptr, v.scan, e)
+func (v *Pet) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	petObject.Check(ptr, v.scan, e, dir)
 	if v.AdoptedBy != nil {
-		(*v.AdoptedBy).validate(oas.Join(ptr, "adoptedBy"), e)
+		(*v.AdoptedBy).validate(oas.Join(ptr, "adoptedBy"), e, dir)
 	}
-	if !petObject.Reported(v.scan, 3) {
+	if dir != oas.InRequest && !petObject.Reported(v.scan, 3) {
 		if !oas.CheckFormat("uuid", v.ID) {
 			e.Add(oas.Join(ptr, "id"), "must be a valid uuid")
 		}
 	}
 	if x, ok := v.Microchip.Get(); ok {
-		x.validate(oas.Join(ptr, "microchip"), e)
+		x.validate(oas.Join(ptr, "microchip"), e, dir)
 	}
 	if !petObject.Reported(v.scan, 6) {
 		if n := oas.Length(v.Name); n < 1 {
@@ -336,10 +441,10 @@ func (v *Pet) validate(ptr string, e *oas.Errors) {
 		}
 	}
 	if !petObject.Reported(v.scan, 7) {
-		v.Species.validate(oas.Join(ptr, "species"), e)
+		v.Species.validate(oas.Join(ptr, "species"), e, dir)
 	}
 	if !petObject.Reported(v.scan, 8) {
-		v.Status.validate(oas.Join(ptr, "status"), e)
+		v.Status.validate(oas.Join(ptr, "status"), e, dir)
 	}
 	if v.Tags != nil {
 		if len(v.Tags) > 10 {
@@ -367,15 +472,22 @@ func (v *Pet) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *PetAdoptedEvent) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *PetAdoptedEvent) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *PetAdoptedEvent) validate(ptr string, e *oas.Errors) {
-	petAdoptedEventObject.Check(ptr, v.scan, e)
+func (v *PetAdoptedEvent) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	petAdoptedEventObject.Check(ptr, v.scan, e, dir)
 	if !petAdoptedEventObject.Reported(v.scan, 0) {
-		v.Data.validate(oas.Join(ptr, "data"), e)
+		v.Data.validate(oas.Join(ptr, "data"), e, dir)
 	}
 	if !petAdoptedEventObject.Reported(v.scan, 2) {
 		if v.Type != "pet.adopted" {
@@ -387,33 +499,47 @@ func (v *PetAdoptedEvent) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *PetAdoptedEventData) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *PetAdoptedEventData) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *PetAdoptedEventData) validate(ptr string, e *oas.Errors) {
-	petAdoptedEventDataObject.Check(ptr, v.scan, e)
+func (v *PetAdoptedEventData) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	petAdoptedEventDataObject.Check(ptr, v.scan, e, dir)
 	if !petAdoptedEventDataObject.Reported(v.scan, 0) {
-		v.Adopter.validate(oas.Join(ptr, "adopter"), e)
+		v.Adopter.validate(oas.Join(ptr, "adopter"), e, dir)
 	}
 	if !petAdoptedEventDataObject.Reported(v.scan, 1) {
-		v.Pet.validate(oas.Join(ptr, "pet"), e)
+		v.Pet.validate(oas.Join(ptr, "pet"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *PetCreatedEvent) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *PetCreatedEvent) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *PetCreatedEvent) validate(ptr string, e *oas.Errors) {
-	petCreatedEventObject.Check(ptr, v.scan, e)
+func (v *PetCreatedEvent) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	petCreatedEventObject.Check(ptr, v.scan, e, dir)
 	if !petCreatedEventObject.Reported(v.scan, 0) {
-		v.Data.validate(oas.Join(ptr, "data"), e)
+		v.Data.validate(oas.Join(ptr, "data"), e, dir)
 	}
 	if !petCreatedEventObject.Reported(v.scan, 2) {
 		if v.Type != "pet.created" {
@@ -425,13 +551,20 @@ func (v *PetCreatedEvent) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *PetPatch) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *PetPatch) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *PetPatch) validate(ptr string, e *oas.Errors) {
-	petPatchObject.Check(ptr, v.scan, e)
+func (v *PetPatch) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	petPatchObject.Check(ptr, v.scan, e, dir)
 	if v.Name != nil {
 		if n := oas.Length((*v.Name)); n < 1 {
 			e.Add(oas.Join(ptr, "name"), "must be at least 1 character long")
@@ -440,7 +573,7 @@ func (v *PetPatch) validate(ptr string, e *oas.Errors) {
 		}
 	}
 	if v.Status != nil {
-		(*v.Status).validate(oas.Join(ptr, "status"), e)
+		(*v.Status).validate(oas.Join(ptr, "status"), e, dir)
 	}
 	n := 0
 	if v.BirthDate.IsSet() {
@@ -463,12 +596,19 @@ func (v *PetPatch) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v PetStatus) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v PetStatus) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v PetStatus) validate(ptr string, e *oas.Errors) {
+func (v PetStatus) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case PetStatusAvailable, PetStatusPending, PetStatusAdopted:
 	default:
@@ -479,13 +619,20 @@ func (v PetStatus) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Problem) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Problem) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Problem) validate(ptr string, e *oas.Errors) {
-	problemObject.Check(ptr, v.scan, e)
+func (v *Problem) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	problemObject.Check(ptr, v.scan, e, dir)
 	if v.Status != nil {
 		if (*v.Status) < 100 {
 			e.Add(oas.Join(ptr, "status"), "must be at least 100")
@@ -504,13 +651,20 @@ func (v *Problem) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *RejectedByShelter) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *RejectedByShelter) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *RejectedByShelter) validate(ptr string, e *oas.Errors) {
-	rejectedByShelterObject.Check(ptr, v.scan, e)
+func (v *RejectedByShelter) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	rejectedByShelterObject.Check(ptr, v.scan, e, dir)
 	if !rejectedByShelterObject.Reported(v.scan, 0) {
 		if v.Kind != "shelter" {
 			e.Add(oas.Join(ptr, "kind"), "must be \"shelter\"")
@@ -521,12 +675,19 @@ func (v *RejectedByShelter) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Species) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Species) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Species) validate(ptr string, e *oas.Errors) {
+func (v Species) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case SpeciesDog, SpeciesCat, SpeciesRabbit, SpeciesBird, SpeciesOther:
 	default:
@@ -537,13 +698,20 @@ func (v Species) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *WebhookEndpoint) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *WebhookEndpoint) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *WebhookEndpoint) validate(ptr string, e *oas.Errors) {
-	webhookEndpointObject.Check(ptr, v.scan, e)
+func (v *WebhookEndpoint) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	webhookEndpointObject.Check(ptr, v.scan, e, dir)
 	if !webhookEndpointObject.Reported(v.scan, 6) {
 		if n := oas.Length(v.URL); n > 2048 {
 			e.Add(oas.Join(ptr, "url"), "must be at most 2048 characters long")

@@ -8,12 +8,19 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Bounded) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Bounded) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Bounded) validate(ptr string, e *oas.Errors) {
+func (v Bounded) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	if len((map[string]int64(v))) < 1 {
 		e.Add(ptr, "must have at least 1 property")
 	}
@@ -25,36 +32,57 @@ func (v Bounded) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Closed) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Closed) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Closed) validate(ptr string, e *oas.Errors) {
-	closedObject.Check(ptr, v.scan, e)
+func (v *Closed) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	closedObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Empty) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Empty) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Empty) validate(ptr string, e *oas.Errors) {
-	emptyObject.Check(ptr, v.scan, e)
+func (v *Empty) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	emptyObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Labels) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Labels) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Labels) validate(ptr string, e *oas.Errors) {
+func (v Labels) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	for _, k0 := range oas.SortedKeys((map[string]string(v))) {
 		v0 := (map[string]string(v))[k0]
 		if n := oas.Length(v0); n > 63 {
@@ -66,51 +94,79 @@ func (v Labels) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Measure) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Measure) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Measure) validate(ptr string, e *oas.Errors) {
-	measureObject.Check(ptr, v.scan, e)
+func (v *Measure) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	measureObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Open) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Open) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Open) validate(ptr string, e *oas.Errors) {
-	openObject.Check(ptr, v.scan, e)
+func (v *Open) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	openObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Typed) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Typed) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Typed) validate(ptr string, e *oas.Errors) {
-	typedObject.Check(ptr, v.scan, e)
+func (v *Typed) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	typedObject.Check(ptr, v.scan, e, dir)
 	for _, k1 := range oas.SortedKeys(v.AdditionalProperties) {
 		v1 := v.AdditionalProperties[k1]
-		v1.validate(oas.Join(ptr, k1), e)
+		v1.validate(oas.Join(ptr, k1), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Unspecified) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Unspecified) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Unspecified) validate(ptr string, e *oas.Errors) {
-	unspecifiedObject.Check(ptr, v.scan, e)
+func (v *Unspecified) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	unspecifiedObject.Check(ptr, v.scan, e, dir)
 }

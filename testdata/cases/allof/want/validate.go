@@ -8,25 +8,39 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Base) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Base) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Base) validate(ptr string, e *oas.Errors) {
-	baseObject.Check(ptr, v.scan, e)
+func (v *Base) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	baseObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Extended) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Extended) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Extended) validate(ptr string, e *oas.Errors) {
-	extendedObject.Check(ptr, v.scan, e)
+func (v *Extended) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	extendedObject.Check(ptr, v.scan, e, dir)
 	if !extendedObject.Reported(v.scan, 2) {
 		if n := oas.Length(v.Name); n > 20 {
 			e.Add(oas.Join(ptr, "name"), "must be at most 20 characters long")
@@ -37,43 +51,64 @@ func (v *Extended) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Holder) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Holder) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Holder) validate(ptr string, e *oas.Errors) {
-	holderObject.Check(ptr, v.scan, e)
+func (v *Holder) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	holderObject.Check(ptr, v.scan, e, dir)
 	if v.Base != nil {
-		(*v.Base).validate(oas.Join(ptr, "base"), e)
+		(*v.Base).validate(oas.Join(ptr, "base"), e, dir)
 	}
 	if v.Inline != nil {
-		(*v.Inline).validate(oas.Join(ptr, "inline"), e)
+		(*v.Inline).validate(oas.Join(ptr, "inline"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *HolderInline) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *HolderInline) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *HolderInline) validate(ptr string, e *oas.Errors) {
-	holderInlineObject.Check(ptr, v.scan, e)
+func (v *HolderInline) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	holderInlineObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Narrowed) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Narrowed) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Narrowed) validate(ptr string, e *oas.Errors) {
-	narrowedObject.Check(ptr, v.scan, e)
+func (v *Narrowed) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	narrowedObject.Check(ptr, v.scan, e, dir)
 	if !narrowedObject.Reported(v.scan, 2) {
 		if v.Type != "narrowed" {
 			e.Add(oas.Join(ptr, "type"), "must be \"narrowed\"")
@@ -84,13 +119,20 @@ func (v *Narrowed) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Nested) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Nested) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Nested) validate(ptr string, e *oas.Errors) {
-	nestedObject.Check(ptr, v.scan, e)
+func (v *Nested) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	nestedObject.Check(ptr, v.scan, e, dir)
 	if v.Level != nil {
 		if (*v.Level) < 1 {
 			e.Add(oas.Join(ptr, "level"), "must be at least 1")

@@ -8,20 +8,27 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Rule) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Rule) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Rule) validate(ptr string, e *oas.Errors) {
+func (v *Rule) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Object0 != nil {
 		n++
-		(*v.Object0).validate(ptr, e)
+		(*v.Object0).validate(ptr, e, dir)
 	}
 	if v.Object1 != nil {
 		n++
-		(*v.Object1).validate(ptr, e)
+		(*v.Object1).validate(ptr, e, dir)
 	}
 	if n == 0 {
 		e.Add(ptr, "must match one of its variants; none is set")
@@ -34,23 +41,37 @@ func (v *Rule) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *RuleObject0) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *RuleObject0) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *RuleObject0) validate(ptr string, e *oas.Errors) {
-	ruleObject0Object.Check(ptr, v.scan, e)
+func (v *RuleObject0) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	ruleObject0Object.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *RuleObject1) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *RuleObject1) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *RuleObject1) validate(ptr string, e *oas.Errors) {
-	ruleObject1Object.Check(ptr, v.scan, e)
+func (v *RuleObject1) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	ruleObject1Object.Check(ptr, v.scan, e, dir)
 }

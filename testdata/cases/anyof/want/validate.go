@@ -15,12 +15,19 @@ var (
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Amount) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Amount) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Amount) validate(ptr string, e *oas.Errors) {
+func (v *Amount) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Number != nil {
 		n++
@@ -42,32 +49,46 @@ func (v *Amount) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Constraints) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Constraints) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Constraints) validate(ptr string, e *oas.Errors) {
-	constraintsObject.Check(ptr, v.scan, e)
+func (v *Constraints) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	constraintsObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Contact) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Contact) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Contact) validate(ptr string, e *oas.Errors) {
+func (v *Contact) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Email != nil {
 		n++
-		(*v.Email).validate(ptr, e)
+		(*v.Email).validate(ptr, e, dir)
 	}
 	if v.Phone != nil {
 		n++
-		(*v.Phone).validate(ptr, e)
+		(*v.Phone).validate(ptr, e, dir)
 	}
 	if n == 0 {
 		e.Add(ptr, "must match one of its variants; none is set")
@@ -80,13 +101,20 @@ func (v *Contact) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Email) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Email) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Email) validate(ptr string, e *oas.Errors) {
-	emailObject.Check(ptr, v.scan, e)
+func (v *Email) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	emailObject.Check(ptr, v.scan, e, dir)
 	if !emailObject.Reported(v.scan, 0) {
 		if !oas.CheckFormat("email", v.Email) {
 			e.Add(oas.Join(ptr, "email"), "must be a valid email")
@@ -97,11 +125,18 @@ func (v *Email) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Phone) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Phone) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Phone) validate(ptr string, e *oas.Errors) {
-	phoneObject.Check(ptr, v.scan, e)
+func (v *Phone) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	phoneObject.Check(ptr, v.scan, e, dir)
 }

@@ -77,3 +77,14 @@ func (v Item) MarshalJSON() ([]byte, error) {
 	type plain Item
 	return oas.MarshalAdditional(plain(v), v.AdditionalProperties)
 }
+
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *Item) SetDefaults() {
+	if v.Note == nil {
+		d := "*/ `\n"
+		v.Note = &d
+	}
+}

@@ -34,7 +34,7 @@ func (*ListItems200Response) isListItemsResponse() {}
 // Summary
 // */ func main() {}
 type EvilFuncMainRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body, or nil when the request has none.
 	Body *EvilFuncMainPayload
 }
 

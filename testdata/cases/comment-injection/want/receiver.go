@@ -115,7 +115,7 @@ func (x webhookDispatch) dispatchEvilFuncMain(ctx context.Context, d *webhook.De
 		return fmt.Errorf("webhook %q: %w: %w", "evil\n}\nfunc main() {}\n//", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "evil\n}\nfunc main() {}\n//", webhook.ErrInvalidPayload, err)
 	}

@@ -15,12 +15,19 @@ var (
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Choice) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Choice) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Choice) validate(ptr string, e *oas.Errors) {
+func (v Choice) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case ChoiceAB, ChoiceCD, ChoiceEF, Choice2:
 	default:
@@ -31,25 +38,39 @@ func (v Choice) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *EvilFuncMainPayload) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *EvilFuncMainPayload) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *EvilFuncMainPayload) validate(ptr string, e *oas.Errors) {
-	evilFuncMainPayloadObject.Check(ptr, v.scan, e)
+func (v *EvilFuncMainPayload) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	evilFuncMainPayloadObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Item) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Item) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Item) validate(ptr string, e *oas.Errors) {
-	itemObject.Check(ptr, v.scan, e)
+func (v *Item) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	itemObject.Check(ptr, v.scan, e, dir)
 	if v.Note != nil {
 		if !pattern0.MatchString((*v.Note)) {
 			e.Add(oas.Join(ptr, "note"), "must match the pattern ^[^`]*`$")

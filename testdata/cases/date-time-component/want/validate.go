@@ -8,11 +8,18 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Record) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Record) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Record) validate(ptr string, e *oas.Errors) {
-	recordObject.Check(ptr, v.scan, e)
+func (v *Record) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	recordObject.Check(ptr, v.scan, e, dir)
 }

@@ -48,3 +48,30 @@ func (v *Settings) UnmarshalJSON(data []byte) error {
 	v.scan = settingsObject.Scan(data)
 	return nil
 }
+
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *Settings) SetDefaults() {
+	if v.Enabled == nil {
+		d := false
+		v.Enabled = &d
+	}
+	if v.Mode == nil {
+		d := Mode("safe")
+		v.Mode = &d
+	}
+	if v.Name == nil {
+		d := "anonymous"
+		v.Name = &d
+	}
+	if v.PageSize == nil {
+		d := int64(20)
+		v.PageSize = &d
+	}
+	if v.Ratio == nil {
+		d := float64(0.5)
+		v.Ratio = &d
+	}
+}

@@ -8,12 +8,19 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Mode) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Mode) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Mode) validate(ptr string, e *oas.Errors) {
+func (v Mode) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case ModeFast, ModeSafe:
 	default:
@@ -24,15 +31,22 @@ func (v Mode) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Settings) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Settings) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Settings) validate(ptr string, e *oas.Errors) {
-	settingsObject.Check(ptr, v.scan, e)
+func (v *Settings) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	settingsObject.Check(ptr, v.scan, e, dir)
 	if v.Mode != nil {
-		(*v.Mode).validate(oas.Join(ptr, "mode"), e)
+		(*v.Mode).validate(oas.Join(ptr, "mode"), e, dir)
 	}
 	if v.PageSize != nil {
 		if (*v.PageSize) < 1 {

@@ -5,7 +5,7 @@ package diagnosticnewline
 
 // TwoLinesRequest is the request of the webhook "two\nlines".
 type TwoLinesRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body, or nil when the request has none.
 	Body *TwoLinesPayload
 }
 

@@ -112,7 +112,7 @@ func (x webhookDispatch) dispatchTwoLines(ctx context.Context, d *webhook.Delive
 		return fmt.Errorf("webhook %q: %w: %w", "two\nlines", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "two\nlines", webhook.ErrInvalidPayload, err)
 	}

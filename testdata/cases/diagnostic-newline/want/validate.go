@@ -8,12 +8,19 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Choice) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Choice) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Choice) validate(ptr string, e *oas.Errors) {
+func (v Choice) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case ChoiceA, Choice2, Choice22:
 	default:
@@ -24,11 +31,18 @@ func (v Choice) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *TwoLinesPayload) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *TwoLinesPayload) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *TwoLinesPayload) validate(ptr string, e *oas.Errors) {
-	twoLinesPayloadObject.Check(ptr, v.scan, e)
+func (v *TwoLinesPayload) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	twoLinesPayloadObject.Check(ptr, v.scan, e, dir)
 }

@@ -8,13 +8,20 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *InputMessage) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *InputMessage) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *InputMessage) validate(ptr string, e *oas.Errors) {
-	inputMessageObject.Check(ptr, v.scan, e)
+func (v *InputMessage) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	inputMessageObject.Check(ptr, v.scan, e, dir)
 	if !inputMessageObject.Reported(v.scan, 2) {
 		if v.Type != "message" {
 			e.Add(oas.Join(ptr, "type"), "must be \"message\"")
@@ -25,24 +32,31 @@ func (v *InputMessage) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Item) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Item) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Item) validate(ptr string, e *oas.Errors) {
+func (v *Item) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.InputMessage != nil {
 		n++
-		(*v.InputMessage).validate(ptr, e)
+		(*v.InputMessage).validate(ptr, e, dir)
 	}
 	if v.OutputMessage != nil {
 		n++
-		(*v.OutputMessage).validate(ptr, e)
+		(*v.OutputMessage).validate(ptr, e, dir)
 	}
 	if v.ToolCall != nil {
 		n++
-		(*v.ToolCall).validate(ptr, e)
+		(*v.ToolCall).validate(ptr, e, dir)
 	}
 	if n == 0 {
 		e.Add(ptr, "must match one of its variants; none is set")
@@ -55,13 +69,20 @@ func (v *Item) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *OutputMessage) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *OutputMessage) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *OutputMessage) validate(ptr string, e *oas.Errors) {
-	outputMessageObject.Check(ptr, v.scan, e)
+func (v *OutputMessage) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	outputMessageObject.Check(ptr, v.scan, e, dir)
 	if !outputMessageObject.Reported(v.scan, 1) {
 		if v.Type != "message" {
 			e.Add(oas.Join(ptr, "type"), "must be \"message\"")
@@ -72,13 +93,20 @@ func (v *OutputMessage) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *ToolCall) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *ToolCall) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *ToolCall) validate(ptr string, e *oas.Errors) {
-	toolCallObject.Check(ptr, v.scan, e)
+func (v *ToolCall) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	toolCallObject.Check(ptr, v.scan, e, dir)
 	if !toolCallObject.Reported(v.scan, 1) {
 		if v.Type != "tool_call" {
 			e.Add(oas.Join(ptr, "type"), "must be \"tool_call\"")

@@ -8,13 +8,20 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Setting) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Setting) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Setting) validate(ptr string, e *oas.Errors) {
-	settingObject.Check(ptr, v.scan, e)
+func (v *Setting) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	settingObject.Check(ptr, v.scan, e, dir)
 	if x, ok := v.Fallback.Get(); ok {
 		if !oas.EqualJSON(x, "0") && !oas.EqualJSON(x, "\"off\"") && !oas.EqualJSON(x, "false") && !oas.EqualJSON(x, "null") {
 			e.Add(oas.Join(ptr, "fallback"), "must be one of 0, \"off\", false, null")

@@ -8,12 +8,19 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Answer) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Answer) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Answer) validate(ptr string, e *oas.Errors) {
+func (v Answer) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	if float64((int64(v))) != 42.0 {
 		e.Add(ptr, "must be 42")
 	}
@@ -22,12 +29,19 @@ func (v Answer) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Color) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Color) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Color) validate(ptr string, e *oas.Errors) {
+func (v Color) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case ColorRed, ColorGreen, ColorDarkBlue, ColorEmpty, Color1st, ColorUpperCase:
 	default:
@@ -38,21 +52,28 @@ func (v Color) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Event) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Event) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Event) validate(ptr string, e *oas.Errors) {
-	eventObject.Check(ptr, v.scan, e)
+func (v *Event) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	eventObject.Check(ptr, v.scan, e, dir)
 	if !eventObject.Reported(v.scan, 0) {
-		v.Color.validate(oas.Join(ptr, "color"), e)
+		v.Color.validate(oas.Join(ptr, "color"), e, dir)
 	}
 	if v.InlineState != nil {
-		(*v.InlineState).validate(oas.Join(ptr, "inlineState"), e)
+		(*v.InlineState).validate(oas.Join(ptr, "inlineState"), e, dir)
 	}
 	if v.Level != nil {
-		(*v.Level).validate(oas.Join(ptr, "level"), e)
+		(*v.Level).validate(oas.Join(ptr, "level"), e, dir)
 	}
 	if !eventObject.Reported(v.scan, 3) {
 		if v.Type != "event.created" {
@@ -64,12 +85,19 @@ func (v *Event) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v EventInlineState) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v EventInlineState) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v EventInlineState) validate(ptr string, e *oas.Errors) {
+func (v EventInlineState) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case EventInlineStateOn, EventInlineStateOff:
 	default:
@@ -80,12 +108,19 @@ func (v EventInlineState) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v EventLevel) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v EventLevel) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v EventLevel) validate(ptr string, e *oas.Errors) {
+func (v EventLevel) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case EventLevel10, EventLevel20:
 	default:
@@ -96,12 +131,19 @@ func (v EventLevel) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Flag) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Flag) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Flag) validate(ptr string, e *oas.Errors) {
+func (v Flag) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	if (bool(v)) != true {
 		e.Add(ptr, "must be true")
 	}
@@ -110,12 +152,19 @@ func (v Flag) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Priority) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Priority) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Priority) validate(ptr string, e *oas.Errors) {
+func (v Priority) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case Priority1, Priority2, Priority3, PriorityMinus1, Priority0:
 	default:
@@ -126,12 +175,19 @@ func (v Priority) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Ratio) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Ratio) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Ratio) validate(ptr string, e *oas.Errors) {
+func (v Ratio) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case Ratio05, Ratio15:
 	default:
@@ -142,12 +198,19 @@ func (v Ratio) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Size) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Size) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Size) validate(ptr string, e *oas.Errors) {
+func (v Size) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case SizeSmall, SizeLarge:
 	default:
@@ -158,12 +221,19 @@ func (v Size) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Version) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Version) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Version) validate(ptr string, e *oas.Errors) {
+func (v Version) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	if (string(v)) != "v2" {
 		e.Add(ptr, "must be \"v2\"")
 	}

@@ -6,7 +6,7 @@ package externalrefduplicate
 // CreatePaymentRequest is the request of the operation createPayment (POST
 // /payments).
 type CreatePaymentRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *Payment
 }
 

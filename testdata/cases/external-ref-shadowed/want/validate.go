@@ -15,23 +15,37 @@ var (
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Money) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Money) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Money) validate(_ string, _ *oas.Errors) {}
+func (v Money) validate(_ string, _ *oas.Errors, _ oas.Direction) {}
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Money2) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Money2) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Money2) validate(ptr string, e *oas.Errors) {
-	money2Object.Check(ptr, v.scan, e)
+func (v *Money2) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	money2Object.Check(ptr, v.scan, e, dir)
 	if !money2Object.Reported(v.scan, 1) {
 		if !pattern0.MatchString(v.Currency) {
 			e.Add(oas.Join(ptr, "currency"), "must match the pattern ^[A-Z]{3}$")
@@ -42,14 +56,21 @@ func (v *Money2) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Payment) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Payment) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Payment) validate(ptr string, e *oas.Errors) {
-	paymentObject.Check(ptr, v.scan, e)
+func (v *Payment) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	paymentObject.Check(ptr, v.scan, e, dir)
 	if !paymentObject.Reported(v.scan, 0) {
-		v.Amount.validate(oas.Join(ptr, "amount"), e)
+		v.Amount.validate(oas.Join(ptr, "amount"), e, dir)
 	}
 }

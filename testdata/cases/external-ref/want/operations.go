@@ -6,7 +6,7 @@ package externalref
 // CreateOrderRequest is the request of the operation createOrder (POST
 // /orders).
 type CreateOrderRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *Order
 }
 

@@ -57,15 +57,17 @@ type ServerOptions struct {
 	// inspect or replace the raw body (middleware.ReadBody and SetBody).
 	Middleware []middleware.Middleware
 	// OperationMiddleware wraps single operations, by operation ID, inside
-	// Middleware.
+	// Middleware. NewHandler fails on a key that is not an operation ID.
 	OperationMiddleware map[string][]middleware.Middleware
 	// AfterDecode runs for every operation after its request is decoded and
-	// validated, before Hooks; req is the *XxxRequest of the operation.
+	// validated, before Hooks; req is the *XxxRequest of the operation, and the
+	// context of r carries op.
 	AfterDecode func(r *http.Request, op *middleware.Operation, req any) error
 	// Hooks holds typed per-operation hooks that run after AfterDecode.
 	Hooks OperationHooks
-	// ErrorHandler writes every error response; nil means middleware.WriteProblem,
-	// which sends RFC 9457 application/problem+json.
+	// ErrorHandler writes every error response, the 401 and 403 responses of
+	// Auth included unless its AuthOptions set a handler of its own. Nil means
+	// middleware.WriteProblem, which sends RFC 9457 application/problem+json.
 	ErrorHandler middleware.ErrorHandler
 	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means
 	// middleware.DefaultMaxBodyBytes (1 MiB).
@@ -103,6 +105,14 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, ctx context.Conte
 func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	if srv == nil {
 		return nil, errors.New("nil Server: pass an implementation, or Unimplemented{}")
+	}
+	if err := rest.CheckOperationMiddleware(Operations, opts.OperationMiddleware); err != nil {
+		return nil, err
+	}
+	if opts.Auth != nil {
+		// The server's ErrorHandler writes the 401 and 403 responses too,
+		// unless the Authenticator has its own.
+		opts.Auth = opts.Auth.WithDefaultErrorHandler(opts.ErrorHandler)
 	}
 	h := &handler{
 		opts: opts,
@@ -149,7 +159,7 @@ func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handle
 	mws = append(mws, h.opts.OperationMiddleware[op.ID]...)
 	next = middleware.Chain(mws...)(next)
 	attach := len(mws) > 0
-	if len(op.Security) > 0 {
+	if op.Authenticates() {
 		switch {
 		case h.opts.Auth != nil:
 			if err := h.opts.Auth.CheckSecurity(op.Security); err != nil {
@@ -176,7 +186,7 @@ func (h *handler) serveCreateOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, CreateOrderOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), CreateOrderOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -211,21 +221,19 @@ func decodeCreateOrderRequest(r *http.Request, maxBody int64, req *CreateOrderRe
 	if len(body) == 0 {
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
-	if len(body) > 0 {
-		switch mt := rest.MediaType(r); true {
-		case mt == "application/json" || mt == "":
-			if err := rest.DecodeJSON(body, &req.Body); err != nil {
-				return err
-			}
-			if req.Body == nil {
-				return rest.Invalid(oas.Errors{{Message: "must not be null"}})
-			}
-			if err := rest.Invalid(req.Body.Validate()); err != nil {
-				return err
-			}
-		default:
-			return rest.UnsupportedMediaType(mt, "application/json")
+	switch mt := rest.MediaType(r); {
+	case mt == "application/json" || mt == "":
+		if err := rest.DecodeJSON(body, &req.Body); err != nil {
+			return err
 		}
+		if req.Body == nil {
+			return rest.Invalid(oas.Errors{{Message: "must not be null"}})
+		}
+		if err := rest.Invalid(req.Body.ValidateFor(oas.InRequest)); err != nil {
+			return err
+		}
+	default:
+		return rest.UnsupportedMediaType(mt, "application/json")
 	}
 	return nil
 }

@@ -15,13 +15,20 @@ var (
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Address) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Address) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Address) validate(ptr string, e *oas.Errors) {
-	addressObject.Check(ptr, v.scan, e)
+func (v *Address) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	addressObject.Check(ptr, v.scan, e, dir)
 	if v.Country != nil {
 		if n := oas.Length((*v.Country)); n < 2 {
 			e.Add(oas.Join(ptr, "country"), "must be at least 2 characters long")
@@ -34,13 +41,20 @@ func (v *Address) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Money) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Money) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Money) validate(ptr string, e *oas.Errors) {
-	moneyObject.Check(ptr, v.scan, e)
+func (v *Money) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	moneyObject.Check(ptr, v.scan, e, dir)
 	if !moneyObject.Reported(v.scan, 1) {
 		if !pattern0.MatchString(v.Currency) {
 			e.Add(oas.Join(ptr, "currency"), "must match the pattern ^[A-Z]{3}$")
@@ -51,17 +65,24 @@ func (v *Money) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Order) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Order) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Order) validate(ptr string, e *oas.Errors) {
-	orderObject.Check(ptr, v.scan, e)
+func (v *Order) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	orderObject.Check(ptr, v.scan, e, dir)
 	if v.ShipTo != nil {
-		(*v.ShipTo).validate(oas.Join(ptr, "shipTo"), e)
+		(*v.ShipTo).validate(oas.Join(ptr, "shipTo"), e, dir)
 	}
 	if !orderObject.Reported(v.scan, 1) {
-		v.Total.validate(oas.Join(ptr, "total"), e)
+		v.Total.validate(oas.Join(ptr, "total"), e, dir)
 	}
 }

@@ -8,13 +8,20 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Formats) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Formats) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Formats) validate(ptr string, e *oas.Errors) {
-	formatsObject.Check(ptr, v.scan, e)
+func (v *Formats) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	formatsObject.Check(ptr, v.scan, e, dir)
 	if !formatsObject.Reported(v.scan, 6) {
 		if !oas.CheckFormat("email", v.Email) {
 			e.Add(oas.Join(ptr, "email"), "must be a valid email")
@@ -60,9 +67,16 @@ func (v *Formats) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Timestamps) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Timestamps) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Timestamps) validate(_ string, _ *oas.Errors) {}
+func (v Timestamps) validate(_ string, _ *oas.Errors, _ oas.Direction) {}

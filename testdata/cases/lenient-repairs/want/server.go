@@ -64,15 +64,17 @@ type ServerOptions struct {
 	// inspect or replace the raw body (middleware.ReadBody and SetBody).
 	Middleware []middleware.Middleware
 	// OperationMiddleware wraps single operations, by operation ID, inside
-	// Middleware.
+	// Middleware. NewHandler fails on a key that is not an operation ID.
 	OperationMiddleware map[string][]middleware.Middleware
 	// AfterDecode runs for every operation after its request is decoded and
-	// validated, before Hooks; req is the *XxxRequest of the operation.
+	// validated, before Hooks; req is the *XxxRequest of the operation, and the
+	// context of r carries op.
 	AfterDecode func(r *http.Request, op *middleware.Operation, req any) error
 	// Hooks holds typed per-operation hooks that run after AfterDecode.
 	Hooks OperationHooks
-	// ErrorHandler writes every error response; nil means middleware.WriteProblem,
-	// which sends RFC 9457 application/problem+json.
+	// ErrorHandler writes every error response, the 401 and 403 responses of
+	// Auth included unless its AuthOptions set a handler of its own. Nil means
+	// middleware.WriteProblem, which sends RFC 9457 application/problem+json.
 	ErrorHandler middleware.ErrorHandler
 	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means
 	// middleware.DefaultMaxBodyBytes (1 MiB).
@@ -110,6 +112,14 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, ctx context.Conte
 func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	if srv == nil {
 		return nil, errors.New("nil Server: pass an implementation, or Unimplemented{}")
+	}
+	if err := rest.CheckOperationMiddleware(Operations, opts.OperationMiddleware); err != nil {
+		return nil, err
+	}
+	if opts.Auth != nil {
+		// The server's ErrorHandler writes the 401 and 403 responses too,
+		// unless the Authenticator has its own.
+		opts.Auth = opts.Auth.WithDefaultErrorHandler(opts.ErrorHandler)
 	}
 	h := &handler{
 		opts: opts,
@@ -157,7 +167,7 @@ func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handle
 	mws = append(mws, h.opts.OperationMiddleware[op.ID]...)
 	next = middleware.Chain(mws...)(next)
 	attach := len(mws) > 0
-	if len(op.Security) > 0 {
+	if op.Authenticates() {
 		switch {
 		case h.opts.Auth != nil:
 			if err := h.opts.Auth.CheckSecurity(op.Security); err != nil {
@@ -184,7 +194,7 @@ func (h *handler) serveGetItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, GetItemOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), GetItemOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -219,14 +229,14 @@ func decodeGetItemRequest(r *http.Request, maxBody int64, req *GetItemRequest) e
 		if v, err := getItemPathOrderIDParam.ParseInt64(text); perrs.Parsed(err) {
 			req.Path.OrderID = v
 		}
-	} else {
+	} else if !perrs.Failed(getItemPathOrderIDParam) {
 		perrs.Add(getItemPathOrderIDParam.Missing())
 	}
 	if text, ok, err := perrs.Text(r, getItemPathItemIDParam); err != nil {
 		return err
 	} else if ok {
 		req.Path.ItemID = text
-	} else {
+	} else if !perrs.Failed(getItemPathItemIDParam) {
 		perrs.Add(getItemPathItemIDParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {
@@ -257,7 +267,7 @@ func (h *handler) serveSearchFull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, SearchFullOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), SearchFullOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -297,7 +307,7 @@ func decodeSearchFullRequest(r *http.Request, maxBody int64, req *SearchFullRequ
 			e.Add("", "must be one of full")
 		}
 		perrs.AddValidation("mode", "query", *e)
-	} else {
+	} else if !perrs.Failed(searchFullQueryModeParam) {
 		perrs.Add(searchFullQueryModeParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {

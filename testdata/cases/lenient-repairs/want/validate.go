@@ -8,27 +8,41 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Item) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Item) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Item) validate(ptr string, e *oas.Errors) {
-	itemObject.Check(ptr, v.scan, e)
+func (v *Item) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	itemObject.Check(ptr, v.scan, e, dir)
 	if v.Status != nil {
-		(*v.Status).validate(oas.Join(ptr, "status"), e)
+		(*v.Status).validate(oas.Join(ptr, "status"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v ItemStatus) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v ItemStatus) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v ItemStatus) validate(ptr string, e *oas.Errors) {
+func (v ItemStatus) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case ItemStatusOpen, ItemStatusClosed:
 	default:

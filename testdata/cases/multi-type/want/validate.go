@@ -8,27 +8,41 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Holder) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Holder) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Holder) validate(ptr string, e *oas.Errors) {
-	holderObject.Check(ptr, v.scan, e)
+func (v *Holder) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	holderObject.Check(ptr, v.scan, e, dir)
 	if v.Value != nil {
-		(*v.Value).validate(oas.Join(ptr, "value"), e)
+		(*v.Value).validate(oas.Join(ptr, "value"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *HolderValue) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *HolderValue) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *HolderValue) validate(ptr string, e *oas.Errors) {
+func (v *HolderValue) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.String2 != nil {
 		n++
@@ -44,24 +58,38 @@ func (v *HolderValue) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *NullableObject) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *NullableObject) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *NullableObject) validate(ptr string, e *oas.Errors) {
-	nullableObjectObject.Check(ptr, v.scan, e)
+func (v *NullableObject) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	nullableObjectObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Scalar) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Scalar) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Scalar) validate(ptr string, e *oas.Errors) {
+func (v *Scalar) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.String2 != nil {
 		n++
@@ -83,12 +111,19 @@ func (v *Scalar) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *StringOrList) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *StringOrList) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *StringOrList) validate(ptr string, e *oas.Errors) {
+func (v *StringOrList) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.String2 != nil {
 		n++

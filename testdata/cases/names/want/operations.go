@@ -5,7 +5,7 @@ package names
 
 // CreatePetOpRequest is the request of the operation createPet (POST /pets).
 type CreatePetOpRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *CreatePetRequest
 }
 
@@ -100,7 +100,7 @@ func (*UserCreated200Response) isUserCreatedResponse() {}
 
 // UserCreatedOpRequest is the request of the webhook "user.created".
 type UserCreatedOpRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body, or nil when the request has none.
 	Body *UserName3
 }
 

@@ -145,7 +145,7 @@ func (x webhookDispatch) dispatchUserCreatedOp(ctx context.Context, d *webhook.D
 		return fmt.Errorf("webhook %q: %w: %w", "user.created", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "user.created", webhook.ErrInvalidPayload, err)
 	}

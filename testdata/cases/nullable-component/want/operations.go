@@ -5,7 +5,7 @@ package nullablecomponent
 
 // PutBoxRequest is the request of the operation putBox (PUT /boxes).
 type PutBoxRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *Box
 }
 

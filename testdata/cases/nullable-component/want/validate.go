@@ -8,50 +8,64 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Box) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Box) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Box) validate(ptr string, e *oas.Errors) {
-	boxObject.Check(ptr, v.scan, e)
+func (v *Box) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	boxObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Crate) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Crate) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Crate) validate(ptr string, e *oas.Errors) {
-	crateObject.Check(ptr, v.scan, e)
+func (v *Crate) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	crateObject.Check(ptr, v.scan, e, dir)
 	if v.Boxes != nil {
 		for _, k0 := range oas.SortedKeys(v.Boxes) {
 			v0 := v.Boxes[k0]
 			if v0 != nil {
-				(*v0).validate(oas.Join(oas.Join(ptr, "boxes"), k0), e)
+				(*v0).validate(oas.Join(oas.Join(ptr, "boxes"), k0), e, dir)
 			}
 		}
 	}
 	if x, ok := v.Label.Get(); ok {
-		x.validate(oas.Join(ptr, "label"), e)
+		x.validate(oas.Join(ptr, "label"), e, dir)
 	}
 	if v.Size != nil {
-		(*v.Size).validate(oas.Join(ptr, "size"), e)
+		(*v.Size).validate(oas.Join(ptr, "size"), e, dir)
 	}
 	if v.Sizes != nil {
 		for i0 := range v.Sizes {
 			if v.Sizes[i0] != nil {
-				(*v.Sizes[i0]).validate(oas.Index(oas.Join(ptr, "sizes"), i0), e)
+				(*v.Sizes[i0]).validate(oas.Index(oas.Join(ptr, "sizes"), i0), e, dir)
 			}
 		}
 	}
 	for _, k1 := range oas.SortedKeys(v.AdditionalProperties) {
 		v1 := v.AdditionalProperties[k1]
 		if v1 != nil {
-			(*v1).validate(oas.Join(ptr, k1), e)
+			(*v1).validate(oas.Join(ptr, k1), e, dir)
 		}
 	}
 }
@@ -59,12 +73,19 @@ func (v *Crate) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Size) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Size) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Size) validate(ptr string, e *oas.Errors) {
+func (v Size) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	switch v {
 	case SizeSmall, SizeLarge:
 	default:
@@ -75,16 +96,23 @@ func (v Size) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *SizeOrCount) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *SizeOrCount) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *SizeOrCount) validate(ptr string, e *oas.Errors) {
+func (v *SizeOrCount) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Size != nil {
 		n++
-		(*v.Size).validate(ptr, e)
+		(*v.Size).validate(ptr, e, dir)
 	}
 	if v.Integer != nil {
 		n++

@@ -8,18 +8,25 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Account) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Account) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Account) validate(ptr string, e *oas.Errors) {
-	accountObject.Check(ptr, v.scan, e)
+func (v *Account) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	accountObject.Check(ptr, v.scan, e, dir)
 	if v.Address != nil {
-		(*v.Address).validate(oas.Join(ptr, "address"), e)
+		(*v.Address).validate(oas.Join(ptr, "address"), e, dir)
 	}
 	if v.Manager != nil {
-		(*v.Manager).validate(oas.Join(ptr, "manager"), e)
+		(*v.Manager).validate(oas.Join(ptr, "manager"), e, dir)
 	}
 	if !accountObject.Reported(v.scan, 5) {
 		if n := oas.Length(v.Name); n < 1 {
@@ -31,35 +38,56 @@ func (v *Account) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Address) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Address) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Address) validate(ptr string, e *oas.Errors) {
-	addressObject.Check(ptr, v.scan, e)
+func (v *Address) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	addressObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Legacy) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Legacy) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Legacy) validate(ptr string, e *oas.Errors) {
-	legacyObject.Check(ptr, v.scan, e)
+func (v *Legacy) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	legacyObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Person) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Person) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Person) validate(ptr string, e *oas.Errors) {
-	personObject.Check(ptr, v.scan, e)
+func (v *Person) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	personObject.Check(ptr, v.scan, e, dir)
 }

@@ -8,25 +8,39 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Cat) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Cat) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Cat) validate(ptr string, e *oas.Errors) {
-	catObject.Check(ptr, v.scan, e)
+func (v *Cat) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	catObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Circle) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Circle) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Circle) validate(ptr string, e *oas.Errors) {
-	circleObject.Check(ptr, v.scan, e)
+func (v *Circle) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	circleObject.Check(ptr, v.scan, e, dir)
 	if !circleObject.Reported(v.scan, 0) {
 		if v.Radius <= 0.0 {
 			e.Add(oas.Join(ptr, "radius"), "must be greater than 0")
@@ -37,24 +51,38 @@ func (v *Circle) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Dog) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Dog) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Dog) validate(ptr string, e *oas.Errors) {
-	dogObject.Check(ptr, v.scan, e)
+func (v *Dog) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	dogObject.Check(ptr, v.scan, e, dir)
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *IDOrName) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *IDOrName) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *IDOrName) validate(ptr string, e *oas.Errors) {
+func (v *IDOrName) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Integer != nil {
 		n++
@@ -73,20 +101,27 @@ func (v *IDOrName) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Notice) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Notice) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Notice) validate(ptr string, e *oas.Errors) {
+func (v *Notice) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.EmailNotice != nil {
 		n++
-		(*v.EmailNotice).validate(ptr, e)
+		(*v.EmailNotice).validate(ptr, e, dir)
 	}
 	if v.SmsNotice != nil {
 		n++
-		(*v.SmsNotice).validate(ptr, e)
+		(*v.SmsNotice).validate(ptr, e, dir)
 	}
 	if n == 0 {
 		e.Add(ptr, "must match one of its variants; none is set")
@@ -99,13 +134,20 @@ func (v *Notice) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *NoticeEmailNotice) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *NoticeEmailNotice) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *NoticeEmailNotice) validate(ptr string, e *oas.Errors) {
-	noticeEmailNoticeObject.Check(ptr, v.scan, e)
+func (v *NoticeEmailNotice) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	noticeEmailNoticeObject.Check(ptr, v.scan, e, dir)
 	if !noticeEmailNoticeObject.Reported(v.scan, 0) {
 		if !oas.CheckFormat("email", v.Address) {
 			e.Add(oas.Join(ptr, "address"), "must be a valid email")
@@ -121,13 +163,20 @@ func (v *NoticeEmailNotice) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *NoticeSmsNotice) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *NoticeSmsNotice) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *NoticeSmsNotice) validate(ptr string, e *oas.Errors) {
-	noticeSmsNoticeObject.Check(ptr, v.scan, e)
+func (v *NoticeSmsNotice) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	noticeSmsNoticeObject.Check(ptr, v.scan, e, dir)
 	if !noticeSmsNoticeObject.Reported(v.scan, 0) {
 		if v.Kind != "sms" {
 			e.Add(oas.Join(ptr, "kind"), "must be \"sms\"")
@@ -138,20 +187,27 @@ func (v *NoticeSmsNotice) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Pet) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Pet) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Pet) validate(ptr string, e *oas.Errors) {
+func (v *Pet) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Cat != nil {
 		n++
-		(*v.Cat).validate(ptr, e)
+		(*v.Cat).validate(ptr, e, dir)
 	}
 	if v.Dog != nil {
 		n++
-		(*v.Dog).validate(ptr, e)
+		(*v.Dog).validate(ptr, e, dir)
 	}
 	if n == 0 {
 		e.Add(ptr, "must match one of its variants; none is set")
@@ -164,20 +220,27 @@ func (v *Pet) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Shape) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Shape) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Shape) validate(ptr string, e *oas.Errors) {
+func (v *Shape) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Circle != nil {
 		n++
-		(*v.Circle).validate(ptr, e)
+		(*v.Circle).validate(ptr, e, dir)
 	}
 	if v.Square != nil {
 		n++
-		(*v.Square).validate(ptr, e)
+		(*v.Square).validate(ptr, e, dir)
 	}
 	if n == 0 {
 		e.Add(ptr, "must match one of its variants; none is set")
@@ -190,13 +253,20 @@ func (v *Shape) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Square) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Square) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Square) validate(ptr string, e *oas.Errors) {
-	squareObject.Check(ptr, v.scan, e)
+func (v *Square) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	squareObject.Check(ptr, v.scan, e, dir)
 	if !squareObject.Reported(v.scan, 1) {
 		if v.Side <= 0.0 {
 			e.Add(oas.Join(ptr, "side"), "must be greater than 0")

@@ -56,15 +56,17 @@ type ServerOptions struct {
 	// inspect or replace the raw body (middleware.ReadBody and SetBody).
 	Middleware []middleware.Middleware
 	// OperationMiddleware wraps single operations, by operation ID, inside
-	// Middleware.
+	// Middleware. NewHandler fails on a key that is not an operation ID.
 	OperationMiddleware map[string][]middleware.Middleware
 	// AfterDecode runs for every operation after its request is decoded and
-	// validated, before Hooks; req is the *XxxRequest of the operation.
+	// validated, before Hooks; req is the *XxxRequest of the operation, and the
+	// context of r carries op.
 	AfterDecode func(r *http.Request, op *middleware.Operation, req any) error
 	// Hooks holds typed per-operation hooks that run after AfterDecode.
 	Hooks OperationHooks
-	// ErrorHandler writes every error response; nil means middleware.WriteProblem,
-	// which sends RFC 9457 application/problem+json.
+	// ErrorHandler writes every error response, the 401 and 403 responses of
+	// Auth included unless its AuthOptions set a handler of its own. Nil means
+	// middleware.WriteProblem, which sends RFC 9457 application/problem+json.
 	ErrorHandler middleware.ErrorHandler
 	// MaxBodyBytes caps request bodies; larger ones answer 413. Zero means
 	// middleware.DefaultMaxBodyBytes (1 MiB).
@@ -102,6 +104,14 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, ctx context.Conte
 func NewHandler(srv Server, opts ServerOptions) (http.Handler, error) {
 	if srv == nil {
 		return nil, errors.New("nil Server: pass an implementation, or Unimplemented{}")
+	}
+	if err := rest.CheckOperationMiddleware(Operations, opts.OperationMiddleware); err != nil {
+		return nil, err
+	}
+	if opts.Auth != nil {
+		// The server's ErrorHandler writes the 401 and 403 responses too,
+		// unless the Authenticator has its own.
+		opts.Auth = opts.Auth.WithDefaultErrorHandler(opts.ErrorHandler)
 	}
 	h := &handler{
 		opts: opts,
@@ -148,7 +158,7 @@ func (h *handler) wrap(op *middleware.Operation, next http.Handler) (http.Handle
 	mws = append(mws, h.opts.OperationMiddleware[op.ID]...)
 	next = middleware.Chain(mws...)(next)
 	attach := len(mws) > 0
-	if len(op.Security) > 0 {
+	if op.Authenticates() {
 		switch {
 		case h.opts.Auth != nil:
 			if err := h.opts.Auth.CheckSecurity(op.Security); err != nil {
@@ -175,7 +185,7 @@ func (h *handler) serveListThings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook := h.opts.AfterDecode; hook != nil {
-		if err := hook(r, ListThingsOperation, req); err != nil {
+		if err := hook(r.WithContext(ctx), ListThingsOperation, req); err != nil {
 			h.fail(w, r, ctx, err)
 			return
 		}
@@ -215,7 +225,7 @@ func decodeListThingsRequest(r *http.Request, maxBody int64, req *ListThingsRequ
 			}
 			perrs.AddValidation("limit", "query", *e)
 		}
-	} else {
+	} else if !perrs.Failed(listThingsQueryLimitParam) {
 		d := int32(20)
 		req.Query.Limit = &d
 	}
@@ -225,7 +235,7 @@ func decodeListThingsRequest(r *http.Request, maxBody int64, req *ListThingsRequ
 		if v, err := listThingsQueryOffsetParam.ParseInt64(text); perrs.Parsed(err) {
 			req.Query.Offset = &v
 		}
-	} else {
+	} else if !perrs.Failed(listThingsQueryOffsetParam) {
 		d := int64(0)
 		req.Query.Offset = &d
 	}
@@ -235,7 +245,7 @@ func decodeListThingsRequest(r *http.Request, maxBody int64, req *ListThingsRequ
 		if v, err := listThingsQueryRatioParam.ParseFloat64(text); perrs.Parsed(err) {
 			req.Query.Ratio = &v
 		}
-	} else {
+	} else if !perrs.Failed(listThingsQueryRatioParam) {
 		d := float64(0.5)
 		req.Query.Ratio = &d
 	}
@@ -245,7 +255,7 @@ func decodeListThingsRequest(r *http.Request, maxBody int64, req *ListThingsRequ
 		if v, err := listThingsQueryDeepParam.ParseBool(text); perrs.Parsed(err) {
 			req.Query.Deep = &v
 		}
-	} else {
+	} else if !perrs.Failed(listThingsQueryDeepParam) {
 		d := false
 		req.Query.Deep = &d
 	}
@@ -253,7 +263,7 @@ func decodeListThingsRequest(r *http.Request, maxBody int64, req *ListThingsRequ
 		return err
 	} else if ok {
 		req.Query.Sort = &text
-	} else {
+	} else if !perrs.Failed(listThingsQuerySortParam) {
 		d := "name"
 		req.Query.Sort = &d
 	}
@@ -263,9 +273,9 @@ func decodeListThingsRequest(r *http.Request, maxBody int64, req *ListThingsRequ
 		tv := Mode(text)
 		req.Query.Mode = &tv
 		e := new(oas.Errors)
-		(*req.Query.Mode).validate("", e)
+		(*req.Query.Mode).validate("", e, oas.InRequest)
 		perrs.AddValidation("mode", "query", *e)
-	} else {
+	} else if !perrs.Failed(listThingsQueryModeParam) {
 		d := Mode("safe")
 		req.Query.Mode = &d
 	}
@@ -276,10 +286,10 @@ func decodeListThingsRequest(r *http.Request, maxBody int64, req *ListThingsRequ
 			tv := Level(v)
 			req.Header.XLevel = &tv
 			e := new(oas.Errors)
-			(*req.Header.XLevel).validate("", e)
+			(*req.Header.XLevel).validate("", e, oas.InRequest)
 			perrs.AddValidation("X-Level", "header", *e)
 		}
-	} else {
+	} else if !perrs.Failed(listThingsHeaderXLevelParam) {
 		d := Level(3)
 		req.Header.XLevel = &d
 	}
@@ -292,7 +302,7 @@ func decodeListThingsRequest(r *http.Request, maxBody int64, req *ListThingsRequ
 		if v, err := listThingsQueryHugeParam.ParseInt64(text); perrs.Parsed(err) {
 			req.Query.Huge = &v
 		}
-	} else {
+	} else if !perrs.Failed(listThingsQueryHugeParam) {
 		d := int64(18014398509481984)
 		req.Query.Huge = &d
 	}
@@ -326,7 +336,7 @@ func decodeListThingsRequest(r *http.Request, maxBody int64, req *ListThingsRequ
 			e.Add("", "must be a valid uuid")
 		}
 		perrs.AddValidation("id", "query", *e)
-	} else {
+	} else if !perrs.Failed(listThingsQueryIDParam) {
 		perrs.Add(listThingsQueryIDParam.Missing())
 	}
 	if err := perrs.Err(); err != nil {

@@ -17,12 +17,12 @@ type User struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	// Write-only: clients send it, servers do not return it.
-	Password string `json:"password"`
+	Password string `json:"password,omitzero"`
 
 	scan oas.ScanResult
 }
 
-var userObject = oas.NewObject([]string{"createdAt", "id", "name", "password"}, []int{1, 2, 3}, []int{0, 1, 2, 3}, false)
+var userObject = oas.NewObject([]string{"createdAt", "id", "name", "password"}, []int{1, 2, 3}, []int{0, 1, 2, 3}, false).WithAccess([]int{0, 1}, []int{3})
 
 // UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *User) UnmarshalJSON(data []byte) error {

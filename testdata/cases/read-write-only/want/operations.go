@@ -5,7 +5,7 @@ package readwriteonly
 
 // CreateUserRequest is the request of the operation createUser (POST /users).
 type CreateUserRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *User
 }
 

@@ -8,14 +8,21 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *User) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *User) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *User) validate(ptr string, e *oas.Errors) {
-	userObject.Check(ptr, v.scan, e)
-	if !userObject.Reported(v.scan, 3) {
+func (v *User) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	userObject.Check(ptr, v.scan, e, dir)
+	if dir != oas.InResponse && !userObject.Reported(v.scan, 3) {
 		if n := oas.Length(v.Password); n < 8 {
 			e.Add(oas.Join(ptr, "password"), "must be at least 8 characters long")
 		}

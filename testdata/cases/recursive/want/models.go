@@ -31,6 +31,16 @@ func (v *Chain) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *Chain) SetDefaults() {
+	if v.Next != nil {
+		v.Next.SetDefaults()
+	}
+}
+
 // Employee: Refers to Team, which refers back to Employee.
 type Employee struct {
 	Team Team `json:"team"`
@@ -48,6 +58,14 @@ func (v *Employee) UnmarshalJSON(data []byte) error {
 	}
 	v.scan = employeeObject.Scan(data)
 	return nil
+}
+
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *Employee) SetDefaults() {
+	v.Team.SetDefaults()
 }
 
 // Expr: A recursive union.
@@ -136,6 +154,19 @@ func (v *Node) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *Node) SetDefaults() {
+	for i := range v.Children {
+		v.Children[i].SetDefaults()
+	}
+	if v.Parent != nil {
+		v.Parent.SetDefaults()
+	}
+}
+
 // Sum is generated from the schema at /components/schemas/Sum.
 type Sum struct {
 	// A recursive union.
@@ -177,4 +208,14 @@ func (v *Team) UnmarshalJSON(data []byte) error {
 	}
 	v.scan = teamObject.Scan(data)
 	return nil
+}
+
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *Team) SetDefaults() {
+	if v.Lead != nil {
+		v.Lead.SetDefaults()
+	}
 }

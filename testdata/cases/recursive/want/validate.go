@@ -8,49 +8,70 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Chain) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Chain) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Chain) validate(ptr string, e *oas.Errors) {
-	chainObject.Check(ptr, v.scan, e)
+func (v *Chain) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	chainObject.Check(ptr, v.scan, e, dir)
 	if v.Next != nil {
-		(*v.Next).validate(oas.Join(ptr, "next"), e)
+		(*v.Next).validate(oas.Join(ptr, "next"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Employee) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Employee) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Employee) validate(ptr string, e *oas.Errors) {
-	employeeObject.Check(ptr, v.scan, e)
+func (v *Employee) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	employeeObject.Check(ptr, v.scan, e, dir)
 	if !employeeObject.Reported(v.scan, 0) {
-		v.Team.validate(oas.Join(ptr, "team"), e)
+		v.Team.validate(oas.Join(ptr, "team"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Expr) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Expr) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Expr) validate(ptr string, e *oas.Errors) {
+func (v *Expr) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Integer != nil {
 		n++
 	}
 	if v.Sum != nil {
 		n++
-		(*v.Sum).validate(ptr, e)
+		(*v.Sum).validate(ptr, e, dir)
 	}
 	if n == 0 {
 		e.Add(ptr, "must match one of its variants; none is set")
@@ -63,58 +84,79 @@ func (v *Expr) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Node) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Node) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Node) validate(ptr string, e *oas.Errors) {
-	nodeObject.Check(ptr, v.scan, e)
+func (v *Node) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	nodeObject.Check(ptr, v.scan, e, dir)
 	if v.Children != nil {
 		for i0 := range v.Children {
-			v.Children[i0].validate(oas.Index(oas.Join(ptr, "children"), i0), e)
+			v.Children[i0].validate(oas.Index(oas.Join(ptr, "children"), i0), e, dir)
 		}
 	}
 	if v.Parent != nil {
-		(*v.Parent).validate(oas.Join(ptr, "parent"), e)
+		(*v.Parent).validate(oas.Join(ptr, "parent"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Sum) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Sum) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Sum) validate(ptr string, e *oas.Errors) {
-	sumObject.Check(ptr, v.scan, e)
+func (v *Sum) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	sumObject.Check(ptr, v.scan, e, dir)
 	if !sumObject.Reported(v.scan, 0) {
-		v.Left.validate(oas.Join(ptr, "left"), e)
+		v.Left.validate(oas.Join(ptr, "left"), e, dir)
 	}
 	if !sumObject.Reported(v.scan, 1) {
-		v.Right.validate(oas.Join(ptr, "right"), e)
+		v.Right.validate(oas.Join(ptr, "right"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Team) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Team) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Team) validate(ptr string, e *oas.Errors) {
-	teamObject.Check(ptr, v.scan, e)
+func (v *Team) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	teamObject.Check(ptr, v.scan, e, dir)
 	if v.Lead != nil {
-		(*v.Lead).validate(oas.Join(ptr, "lead"), e)
+		(*v.Lead).validate(oas.Join(ptr, "lead"), e, dir)
 	}
 	if v.Members != nil {
 		for _, k0 := range oas.SortedKeys(v.Members) {
 			v0 := v.Members[k0]
-			v0.validate(oas.Join(oas.Join(ptr, "members"), k0), e)
+			v0.validate(oas.Join(oas.Join(ptr, "members"), k0), e, dir)
 		}
 	}
 }

@@ -8,12 +8,19 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Choice) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Choice) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Choice) validate(ptr string, e *oas.Errors) {
+func (v *Choice) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Word != nil {
 		n++
@@ -32,27 +39,41 @@ func (v *Choice) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Holder) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Holder) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Holder) validate(ptr string, e *oas.Errors) {
-	holderObject.Check(ptr, v.scan, e)
+func (v *Holder) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	holderObject.Check(ptr, v.scan, e, dir)
 	if v.Choice != nil {
-		(*v.Choice).validate(oas.Join(ptr, "choice"), e)
+		(*v.Choice).validate(oas.Join(ptr, "choice"), e, dir)
 	}
 }
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *MaybeWord) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *MaybeWord) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *MaybeWord) validate(ptr string, e *oas.Errors) {
+func (v *MaybeWord) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	n := 0
 	if v.Word != nil {
 		n++
@@ -68,9 +89,16 @@ func (v *MaybeWord) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v Word) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v Word) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v Word) validate(_ string, _ *oas.Errors) {}
+func (v Word) validate(_ string, _ *oas.Errors, _ oas.Direction) {}

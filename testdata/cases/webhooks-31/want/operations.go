@@ -6,7 +6,7 @@ package webhooks31
 // InvoiceCreatedRequest is the request of the webhook "invoice.created".
 // An invoice was created.
 type InvoiceCreatedRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *Invoice
 }
 
@@ -31,7 +31,7 @@ func (*InvoiceCreated200Response) isInvoiceCreatedResponse() {}
 
 // InvoiceVoidedRequest is the request of the webhook "invoice.voided".
 type InvoiceVoidedRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body, or nil when the request has none.
 	Body *Invoice
 }
 

@@ -124,7 +124,7 @@ func (x webhookDispatch) dispatchInvoiceCreated(ctx context.Context, d *webhook.
 		return fmt.Errorf("webhook %q: %w: %w", "invoice.created", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "invoice.created", webhook.ErrInvalidPayload, err)
 	}
@@ -141,7 +141,7 @@ func (x webhookDispatch) dispatchInvoiceVoided(ctx context.Context, d *webhook.D
 		return fmt.Errorf("webhook %q: %w: %w", "invoice.voided", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "invoice.voided", webhook.ErrInvalidPayload, err)
 	}

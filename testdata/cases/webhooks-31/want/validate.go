@@ -8,13 +8,20 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Invoice) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Invoice) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Invoice) validate(ptr string, e *oas.Errors) {
-	invoiceObject.Check(ptr, v.scan, e)
+func (v *Invoice) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	invoiceObject.Check(ptr, v.scan, e, dir)
 	if !invoiceObject.Reported(v.scan, 0) {
 		if v.Amount <= 0 {
 			e.Add(oas.Join(ptr, "amount"), "must be greater than 0")

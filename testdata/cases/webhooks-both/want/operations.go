@@ -5,7 +5,7 @@ package webhooksboth
 
 // OnlyExtensionRequest is the request of the webhook "only.extension".
 type OnlyExtensionRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body, or nil when the request has none.
 	Body *OnlyExtensionPayload
 }
 

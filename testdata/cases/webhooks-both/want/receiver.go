@@ -140,7 +140,7 @@ func (x webhookDispatch) dispatchOnlyExtension(ctx context.Context, d *webhook.D
 		return fmt.Errorf("webhook %q: %w: %w", "only.extension", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "only.extension", webhook.ErrInvalidPayload, err)
 	}

@@ -5,7 +5,7 @@ package xwebhooks30
 
 // OrderPaidRequest is the request of the webhook "order.paid".
 type OrderPaidRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body.
 	Body *Order
 }
 
@@ -30,7 +30,7 @@ func (*OrderPaid200Response) isOrderPaidResponse() {}
 
 // OrderRefundedRequest is the request of the webhook "order.refunded".
 type OrderRefundedRequest struct {
-	// Body is the application/json body; nil when the request has none.
+	// Body is the application/json body, or nil when the request has none.
 	Body *OrderRefundedPayload
 }
 

@@ -123,7 +123,7 @@ func (x webhookDispatch) dispatchOrderPaid(ctx context.Context, d *webhook.Deliv
 		return fmt.Errorf("webhook %q: %w: %w", "order.paid", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "order.paid", webhook.ErrInvalidPayload, err)
 	}
@@ -140,7 +140,7 @@ func (x webhookDispatch) dispatchOrderRefunded(ctx context.Context, d *webhook.D
 		return fmt.Errorf("webhook %q: %w: %w", "order.refunded", webhook.ErrMalformedPayload, err)
 	}
 	e := new(oas.Errors)
-	event.validate("", e)
+	event.validate("", e, oas.AnyDirection)
 	if err := e.Err(); err != nil {
 		return fmt.Errorf("webhook %q: %w: %w", "order.refunded", webhook.ErrInvalidPayload, err)
 	}

@@ -8,13 +8,20 @@ import "github.com/whgen/whgen/oas"
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *Order) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *Order) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *Order) validate(ptr string, e *oas.Errors) {
-	orderObject.Check(ptr, v.scan, e)
+func (v *Order) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	orderObject.Check(ptr, v.scan, e, dir)
 	if v.Total != nil {
 		if (*v.Total) <= 0.0 {
 			e.Add(oas.Join(ptr, "total"), "must be greater than 0")
@@ -25,11 +32,18 @@ func (v *Order) validate(ptr string, e *oas.Errors) {
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
 func (v *OrderRefundedPayload) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v *OrderRefundedPayload) ValidateFor(dir oas.Direction) error {
 	e := new(oas.Errors)
-	v.validate("", e)
+	v.validate("", e, dir)
 	return e.Err()
 }
 
-func (v *OrderRefundedPayload) validate(ptr string, e *oas.Errors) {
-	orderRefundedPayloadObject.Check(ptr, v.scan, e)
+func (v *OrderRefundedPayload) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	orderRefundedPayloadObject.Check(ptr, v.scan, e, dir)
 }
