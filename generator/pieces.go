@@ -248,6 +248,8 @@ func decodePiece(data []byte, lossy bool) (*openapi3.SchemaRef, error) {
 	return sr, nil
 }
 
+const kinPackage = "github.com/getkin/kin-openapi/openapi3"
+
 // stitch puts the decoded pieces in place of their placeholders,
 // wherever the exported fields of v reach a SchemaRef, and reports
 // whether every piece found its place.
@@ -280,6 +282,12 @@ func stitch(v any, pieces []*openapi3.SchemaRef) bool {
 					delete(markers, sr.Ref)
 					*sr = *p
 				}
+			}
+			// Paths, Responses and Callback keep their entries in an
+			// unexported map, which their Map method returns.
+			if m := v.MethodByName("Map"); m.IsValid() && v.Type().Elem().PkgPath() == kinPackage &&
+				m.Type().NumIn() == 0 && m.Type().NumOut() == 1 && m.Type().Out(0).Kind() == reflect.Map {
+				walk(m.Call(nil)[0])
 			}
 			walk(v.Elem())
 		case reflect.Interface:
