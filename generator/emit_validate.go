@@ -295,6 +295,12 @@ func anyChecks(x string, s *openapi3.Schema, add func(string) jen.Code) []jen.Co
 	return out
 }
 
+// bindDepth is the depth of nested slices from which sliceChecks binds
+// each item to a variable. Above it, items are spelled as index
+// expressions such as v[i0][i1]; below it, those expressions would grow
+// with every level and the code with the square of the depth.
+const bindDepth = 2
+
 func (e *emitter) sliceChecks(x string, t *TypeRef, p string, depth int, add func(string) jen.Code) []jen.Code {
 	var out []jen.Code
 	if s := t.Schema; s != nil {
@@ -311,7 +317,14 @@ func (e *emitter) sliceChecks(x string, t *TypeRef, p string, depth int, add fun
 		}
 	}
 	idx := fmt.Sprintf("i%d", depth)
-	item := fmt.Sprintf("%s[%s]", x, idx)
+	elem := fmt.Sprintf("%s[%s]", x, idx)
+	var bind jen.Code
+	if depth >= bindDepth {
+		v := fmt.Sprintf("x%d", depth)
+		bind = jen.Id(v).Op(":=").Id(elem)
+		elem = v
+	}
+	item := elem
 	if t.ElemNullable && !isNilable(t.Elem) {
 		item = "(*" + item + ")"
 	}
@@ -320,7 +333,10 @@ func (e *emitter) sliceChecks(x string, t *TypeRef, p string, depth int, add fun
 		return out
 	}
 	if skipsNil(t) {
-		checks = []jen.Code{jen.If(jen.Id(fmt.Sprintf("%s[%s]", x, idx)).Op("!=").Nil()).Block(checks...)}
+		checks = []jen.Code{jen.If(jen.Id(elem).Op("!=").Nil()).Block(checks...)}
+	}
+	if bind != nil {
+		checks = append([]jen.Code{bind}, checks...)
 	}
 	return append(out, jen.For(jen.Id(idx).Op(":=").Range().Id(x)).Block(checks...))
 }
