@@ -185,9 +185,45 @@ func doc(name, text string) []jen.Code {
 // the schema comes from when the spec says nothing about it.
 func declDoc(d *Decl) []jen.Code {
 	if d.Doc == "" {
-		return doc("", fmt.Sprintf("%s is generated from the schema at %s.", d.Name, sanitizeLine(d.Pointer)))
+		return doc("", fmt.Sprintf("%s is generated from the schema at %s.", d.Name, sanitizeLine(docPointer(d.Pointer))))
 	}
 	return doc(d.Name, d.Doc)
+}
+
+// maxDocPointer bounds the JSON pointers that doc comments quote. The
+// pointer of a schema nested n levels deep has n segments, so quoting it
+// whole in the comment of every nested type would make the output grow
+// with n².
+const maxDocPointer = 512
+
+// docPointer returns p for a doc comment: whole when it is short, else
+// its first and last segments around "/…".
+func docPointer(p string) string {
+	if len(p) <= maxDocPointer {
+		return p
+	}
+	const keep = maxDocPointer / 4
+	head := 0
+	for i := 1; i < len(p) && i <= keep; i++ {
+		if p[i] == '/' {
+			head = i
+		}
+	}
+	tail := len(p)
+	for i := len(p) - 1; i > head && len(p)-i <= keep; i-- {
+		if p[i] == '/' {
+			tail = i
+		}
+	}
+	if head == 0 || tail == len(p) {
+		// A segment too long to keep whole.
+		cut := keep
+		for cut > 0 && !utf8.RuneStart(p[cut]) {
+			cut--
+		}
+		return p[:cut] + "…"
+	}
+	return p[:head] + "/…" + p[tail:]
 }
 
 // sanitizeLine makes s safe inside a // comment.
