@@ -135,10 +135,15 @@ func isPredeclared(s string) bool {
 // or the fields and methods of one struct.
 type scope struct {
 	used map[string]string // name → what took it, for the rename note
+	// next maps a name that had to be renamed to the number suffix to
+	// try first on its next clash. Every smaller suffix is taken, and
+	// names are never given back, so that many clashes of one name do not
+	// try the same suffixes again and again.
+	next map[string]int
 }
 
 func newScope(reserved ...string) *scope {
-	s := &scope{used: make(map[string]string)}
+	s := &scope{used: make(map[string]string), next: make(map[string]int)}
 	for _, r := range reserved {
 		s.used[r] = "whgen"
 	}
@@ -153,10 +158,11 @@ func (s *scope) take(name, owner string) (string, bool) {
 		s.used[name] = owner
 		return name, false
 	}
-	for i := 2; ; i++ {
+	for i := max(s.next[name], 2); ; i++ {
 		candidate := name + strconv.Itoa(i)
 		if _, ok := s.used[candidate]; !ok {
 			s.used[candidate] = owner
+			s.next[name] = i + 1
 			return candidate, true
 		}
 	}
