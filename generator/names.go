@@ -97,6 +97,43 @@ func isAllUpper(s string) bool {
 	return letters > 1
 }
 
+// maxNameLength bounds the length of a generated type name. Names of
+// inline schemas join the names of the schemas around them, so without a
+// bound a schema nested n levels deep would get a name of n words, and
+// the generated code would grow with n². The longest names that published
+// specs produce are about 110 bytes.
+const maxNameLength = 255
+
+// tailLength is the most that shortName keeps of a name that is too long.
+const tailLength = 64
+
+// shortName returns name, or its last words when it is longer than
+// maxNameLength: as many as fit in tailLength bytes, and at least one,
+// cut to tailLength bytes if need be. A scope then numbers the names that
+// this makes equal.
+func shortName(name string) string {
+	if len(name) <= maxNameLength {
+		return name
+	}
+	start := len(name)
+	for i := len(name) - 1; i > 0 && len(name)-i <= tailLength; i-- {
+		if c := name[i]; c >= 'A' && c <= 'Z' {
+			start = i
+		}
+	}
+	tail := name[start:]
+	if start == len(name) {
+		tail = name[len(name)-tailLength:]
+		for !utf8.RuneStart(tail[0]) {
+			tail = tail[1:]
+		}
+	}
+	if r, _ := utf8.DecodeRuneInString(tail); !unicode.IsUpper(r) {
+		tail = "X" + tail
+	}
+	return tail
+}
+
 // lowerName turns a Go name into an unexported one that is not a keyword.
 func lowerName(s string) string {
 	name := goName(s)

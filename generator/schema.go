@@ -42,6 +42,7 @@ func (b *builder) newDecl(name, pointer string) *Decl {
 		b.used[pointer] = true
 		name = o
 	}
+	name = shortName(name)
 	final, renamed := b.names.take(name, pointer)
 	if renamed {
 		b.note(pointer, "type name %s is taken by %s; this schema is named %s", name, b.names.used[name], final)
