@@ -39,38 +39,46 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 		m.Package = "api"
 	}
 	want := func(part string) bool { return len(opts.Parts) == 0 || containsString(opts.Parts, part) }
-	e := &emitter{model: m, needs: map[*Decl]int{}}
+	e := &emitter{model: m, needs: map[*Decl]int{}, nested: map[*TypeRef]string{}}
 	files := map[string]*jen.File{}
 	// Every part refers to the models, so they are always written.
 	files["models.go"] = newFile(m)
 	files["validate.go"] = newFile(m)
 	e.models(files["models.go"])
+	e.addNested(files["models.go"])
 	e.validation(files["validate.go"])
+	e.addNested(files["validate.go"])
 	if want("operations") || want("server") || want("client") || want("receiver") {
 		files["operations.go"] = newFile(m)
 		e.operationTypes(files["operations.go"])
+		e.addNested(files["operations.go"])
 	}
 	if want("server") && len(m.Operations) > 0 {
 		files["server.go"] = newFile(m)
 		e.server(files["server.go"])
+		e.addNested(files["server.go"])
 		files["spec.go"] = newFile(m)
 		specFile(files["spec.go"])
 	}
 	if (want("server") || want("client")) && len(m.Operations) > 0 {
 		files["params.go"] = newFile(m)
 		e.paramSpecs(files["params.go"])
+		e.addNested(files["params.go"])
 	}
 	if (want("server") && len(m.Operations) > 0 || want("receiver") && len(m.Webhooks) > 0) && usesSecurity(m) {
 		files["security.go"] = newFile(m)
 		e.securityDefinitions(files["security.go"])
+		e.addNested(files["security.go"])
 	}
 	if want("client") && len(m.Operations) > 0 {
 		files["client.go"] = newFile(m)
 		e.client(files["client.go"])
+		e.addNested(files["client.go"])
 	}
 	if want("receiver") && len(m.Webhooks) > 0 {
 		files["receiver.go"] = newFile(m)
 		e.receiver(files["receiver.go"])
+		e.addNested(files["receiver.go"])
 	}
 
 	// Formatting dominates the time of large generations, and the files
@@ -155,6 +163,21 @@ func gofmt(src []byte) ([]byte, error) {
 type emitter struct {
 	model *Model
 	needs map[*Decl]int // 0 unknown, 1 computing, 2 no, 3 yes
+	// nested names the function that checks values of a deeply nested
+	// slice or map type, "" when they need no checks (see nestedChecks).
+	nested map[*TypeRef]string
+	// pending holds the functions of nested not yet added to a file.
+	pending []jen.Code
+}
+
+// addNested adds to f the functions for nested types that the code
+// emitted into f so far calls for the first time.
+func (e *emitter) addNested(f *jen.File) {
+	for _, c := range e.pending {
+		f.Add(c)
+		f.Line()
+	}
+	e.pending = nil
 }
 
 // doc returns the comment for text from the spec, starting with name

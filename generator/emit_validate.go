@@ -233,6 +233,9 @@ func (e *emitter) site(x string, t *TypeRef, p string, depth int) []jen.Code {
 	add := func(msg string) jen.Code {
 		return jen.Id("e").Dot("Add").Call(jen.Id(p), jen.Lit(msg))
 	}
+	if (t.Kind == RefSlice || t.Kind == RefMap) && depth > 0 && depth%splitDepth == 0 {
+		return e.nestedChecks(x, t, p)
+	}
 	s := t.Schema
 	switch t.Kind {
 	case RefNamed:
@@ -293,6 +296,34 @@ func anyChecks(x string, s *openapi3.Schema, add func(string) jen.Code) []jen.Co
 		out = append(out, jen.If(cond).Block(add("must be one of "+listLabels(labels))))
 	}
 	return out
+}
+
+// splitDepth is the depth of nested slices and maps at which site moves
+// the checks of a value into a function of its own (see nestedChecks).
+const splitDepth = 16
+
+// nestedChecks returns a call of the function that checks value x of the
+// slice or map type t, declaring that function the first time. Each such
+// function goes splitDepth levels deep at most and calls the next one, so
+// that nesting of any depth makes blocks no deeper than that: Go tools
+// refuse code with more than 1,000 nested scopes, and the indentation of
+// deeper blocks would grow with the square of the depth.
+func (e *emitter) nestedChecks(x string, t *TypeRef, p string) []jen.Code {
+	name, ok := e.nested[t]
+	if !ok {
+		checks := e.site("x", t, "ptr", 0)
+		if len(checks) > 0 {
+			name = fmt.Sprintf("validateNested%d", len(e.nested)+1)
+			e.pending = append(e.pending,
+				jen.Commentf("%s checks x, a slice or map that others nest %d levels deep or more.", name, splitDepth),
+				jen.Func().Id(name).Params(jen.Id("x").Add(typ(t)), jen.Id("ptr").String(), jen.Id("e").Op("*").Qual(oasPkg, "Errors")).Block(checks...))
+		}
+		e.nested[t] = name
+	}
+	if name == "" {
+		return nil
+	}
+	return []jen.Code{jen.Id(name).Call(jen.Id(x), jen.Id(p), jen.Id("e"))}
 }
 
 // bindDepth is the depth of nested slices from which sliceChecks binds
