@@ -71,7 +71,8 @@ func findPieces(root map[string]any) []*piece {
 	each("parameters", f.parameter)
 	each("requestBodies", f.body)
 	each("headers", f.parameter)
-	each("pathItems", f.pathItem)
+	// kin-openapi keeps components.pathItems as a raw extension, so its
+	// schemas are not cut.
 	each("callbacks", f.callback)
 	return f.pieces
 }
