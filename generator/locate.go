@@ -234,11 +234,11 @@ func (s *jsonScanner) object(ptr string) {
 		s.skipSpace()
 		s.i++ // the colon
 		s.skipSpace()
-		child := joinSegments([]string{key})
-		if s.want[ptr+child] {
-			s.found[ptr+child] = start
+		child := ptr + joinSegments([]string{key})
+		if s.want[child] {
+			s.found[child] = start
 		}
-		s.value(ptr + child)
+		s.value(child)
 	}
 }
 
