@@ -14,7 +14,7 @@ import (
 // deepSpec returns an OpenAPI document in format ("json" or "yaml") whose
 // schema nests levels deep. kind chooses how:
 //
-//	object  each level an inline object whose one property holds the next
+//	object  each level an inline object whose one property contains the next
 //	array   each level an array whose items are the next
 //	allof   each level an allOf whose one part is the next
 //	ref     components A1 to An, each an object whose property refers to the next

@@ -13,11 +13,11 @@ import (
 // (as a boolean, as fields, as extensions), and every schema inside it does
 // the same with its own bytes. A schema nested n levels deep thus costs
 // time in proportion to n². A document with deep schemas is therefore
-// decoded in pieces of at most pieceDepth levels: every schema at a
-// multiple of pieceDepth levels is cut out, decoded on its own, and put
-// back into the decoded document where a placeholder reference stood.
-// Each piece decodes to what kin-openapi would have made of it in place,
-// so the document is the same.
+// decoded in pieces of at most pieceDepth levels. Every schema at a
+// multiple of pieceDepth levels is cut out and decoded on its own. The
+// result replaces the placeholder reference that took its place in the
+// document. Each piece decodes to what kin-openapi would have made of it
+// in place, so the document is the same.
 const pieceDepth = 32
 
 // pieceMarker is the placeholder reference for piece i. A NUL keeps it
