@@ -39,38 +39,46 @@ func Generate(m *Model, opts Options) (map[string][]byte, error) {
 		m.Package = "api"
 	}
 	want := func(part string) bool { return len(opts.Parts) == 0 || containsString(opts.Parts, part) }
-	e := &emitter{model: m, needs: map[*Decl]int{}}
+	e := &emitter{model: m, needs: map[*Decl]int{}, nested: map[*TypeRef]string{}}
 	files := map[string]*jen.File{}
 	// Every part refers to the models, so they are always written.
 	files["models.go"] = newFile(m)
 	files["validate.go"] = newFile(m)
 	e.models(files["models.go"])
+	e.addNested(files["models.go"])
 	e.validation(files["validate.go"])
+	e.addNested(files["validate.go"])
 	if want("operations") || want("server") || want("client") || want("receiver") {
 		files["operations.go"] = newFile(m)
 		e.operationTypes(files["operations.go"])
+		e.addNested(files["operations.go"])
 	}
 	if want("server") && len(m.Operations) > 0 {
 		files["server.go"] = newFile(m)
 		e.server(files["server.go"])
+		e.addNested(files["server.go"])
 		files["spec.go"] = newFile(m)
 		specFile(files["spec.go"])
 	}
 	if (want("server") || want("client")) && len(m.Operations) > 0 {
 		files["params.go"] = newFile(m)
 		e.paramSpecs(files["params.go"])
+		e.addNested(files["params.go"])
 	}
 	if (want("server") && len(m.Operations) > 0 || want("receiver") && len(m.Webhooks) > 0) && usesSecurity(m) {
 		files["security.go"] = newFile(m)
 		e.securityDefinitions(files["security.go"])
+		e.addNested(files["security.go"])
 	}
 	if want("client") && len(m.Operations) > 0 {
 		files["client.go"] = newFile(m)
 		e.client(files["client.go"])
+		e.addNested(files["client.go"])
 	}
 	if want("receiver") && len(m.Webhooks) > 0 {
 		files["receiver.go"] = newFile(m)
 		e.receiver(files["receiver.go"])
+		e.addNested(files["receiver.go"])
 	}
 
 	// Formatting dominates the time of large generations, and the files
@@ -161,6 +169,11 @@ type emitter struct {
 	// empty for the dir parameter of the enclosing validate method, or a
 	// constant of package oas such as "InRequest".
 	dir string
+	// nested names the function that checks values of a deeply nested
+	// slice or map type, "" when they need no checks (see nestedChecks).
+	nested map[*TypeRef]string
+	// pending holds the functions of nested not yet added to a file.
+	pending []jen.Code
 }
 
 // dirArg returns the direction argument of a validate call.
@@ -177,6 +190,16 @@ func (e *emitter) inDirection(dir string, emit func()) {
 	e.dir = dir
 	defer func() { e.dir = saved }()
 	emit()
+}
+
+// addNested adds to f the functions for nested types that the code
+// emitted into f so far calls for the first time.
+func (e *emitter) addNested(f *jen.File) {
+	for _, c := range e.pending {
+		f.Add(c)
+		f.Line()
+	}
+	e.pending = nil
 }
 
 // doc returns the comment for text from the spec, starting with name
@@ -207,9 +230,45 @@ func doc(name, text string) []jen.Code {
 // the schema comes from when the spec says nothing about it.
 func declDoc(d *Decl) []jen.Code {
 	if d.Doc == "" {
-		return doc("", fmt.Sprintf("%s is generated from the schema at %s.", d.Name, sanitizeLine(d.Pointer)))
+		return doc("", fmt.Sprintf("%s is generated from the schema at %s.", d.Name, sanitizeLine(docPointer(d.Pointer))))
 	}
 	return doc(d.Name, d.Doc)
+}
+
+// maxDocPointer bounds the JSON pointers that doc comments quote. The
+// pointer of a schema nested n levels deep has n segments, so quoting it
+// whole in the comment of every nested type would make the output grow
+// with n².
+const maxDocPointer = 512
+
+// docPointer returns p for a doc comment: whole when it is short, else
+// its first and last segments around "/…".
+func docPointer(p string) string {
+	if len(p) <= maxDocPointer {
+		return p
+	}
+	const keep = maxDocPointer / 4
+	head := 0
+	for i := 1; i < len(p) && i <= keep; i++ {
+		if p[i] == '/' {
+			head = i
+		}
+	}
+	tail := len(p)
+	for i := len(p) - 1; i > head && len(p)-i <= keep; i-- {
+		if p[i] == '/' {
+			tail = i
+		}
+	}
+	if head == 0 || tail == len(p) {
+		// A segment too long to keep whole.
+		cut := keep
+		for cut > 0 && !utf8.RuneStart(p[cut]) {
+			cut--
+		}
+		return p[:cut] + "…"
+	}
+	return p[:head] + "/…" + p[tail:]
 }
 
 // sanitizeLine makes s safe inside a // comment.

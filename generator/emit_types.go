@@ -37,7 +37,7 @@ func typeDoc(d *Decl) []jen.Code {
 	}
 	name, text := d.Name, d.Doc
 	if text == "" {
-		name, text = "", fmt.Sprintf("%s is generated from the schema at %s.", d.Name, sanitizeLine(d.Pointer))
+		name, text = "", fmt.Sprintf("%s is generated from the schema at %s.", d.Name, sanitizeLine(docPointer(d.Pointer)))
 	}
 	if isNilable(&TypeRef{Kind: RefNamed, Decl: d}) {
 		text += "\nThe schema also accepts null, which a nil " + d.Name + " represents."
@@ -219,7 +219,7 @@ func (e *emitter) unionDecl(f *jen.File, d *Decl) {
 		note += " With none set it encodes as null."
 	}
 	if text == "" {
-		text = fmt.Sprintf("%s is generated from the schema at %s.", d.Name, d.Pointer)
+		text = fmt.Sprintf("%s is generated from the schema at %s.", d.Name, docPointer(d.Pointer))
 		f.Add(doc("", text+"\n"+note)...)
 	} else {
 		f.Add(doc(d.Name, text+"\n"+note)...)

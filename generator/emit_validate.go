@@ -280,6 +280,9 @@ func (e *emitter) site(x string, t *TypeRef, p string, depth int) []jen.Code {
 	add := func(msg string) jen.Code {
 		return jen.Id("e").Dot("Add").Call(jen.Id(p), jen.Lit(msg))
 	}
+	if (t.Kind == RefSlice || t.Kind == RefMap) && depth > 0 && depth%splitDepth == 0 {
+		return e.nestedChecks(x, t, p)
+	}
 	s := t.Schema
 	switch t.Kind {
 	case RefNamed:
@@ -342,6 +345,42 @@ func anyChecks(x string, s *openapi3.Schema, add func(string) jen.Code) []jen.Co
 	return out
 }
 
+// splitDepth is the depth of nested slices and maps at which site moves
+// the checks of a value into a function of its own (see nestedChecks).
+const splitDepth = 16
+
+// nestedChecks returns a call of the function that checks value x of the
+// slice or map type t, declaring that function the first time. Each such
+// function goes splitDepth levels deep at most and calls the next one, so
+// that nesting of any depth makes blocks no deeper than that: Go tools
+// refuse code with more than 1,000 nested scopes, and the indentation of
+// deeper blocks would grow with the square of the depth.
+func (e *emitter) nestedChecks(x string, t *TypeRef, p string) []jen.Code {
+	name, ok := e.nested[t]
+	if !ok {
+		// Inside the function, validate calls pass its dir parameter.
+		var checks []jen.Code
+		e.inDirection("", func() { checks = e.site("x", t, "ptr", 0) })
+		if len(checks) > 0 {
+			name = fmt.Sprintf("validateNested%d", len(e.nested)+1)
+			e.pending = append(e.pending,
+				jen.Commentf("%s checks x, a slice or map that others nest %d levels deep or more.", name, splitDepth),
+				jen.Func().Id(name).Params(jen.Id("x").Add(typ(t)), jen.Id("ptr").String(), jen.Id("e").Op("*").Qual(oasPkg, "Errors"), jen.Id("dir").Qual(oasPkg, "Direction")).Block(checks...))
+		}
+		e.nested[t] = name
+	}
+	if name == "" {
+		return nil
+	}
+	return []jen.Code{jen.Id(name).Call(jen.Id(x), jen.Id(p), jen.Id("e"), e.dirArg())}
+}
+
+// bindDepth is the depth of nested slices from which sliceChecks binds
+// each item to a variable. Above it, items are spelled as index
+// expressions such as v[i0][i1]; below it, those expressions would grow
+// with every level and the code with the square of the depth.
+const bindDepth = 2
+
 func (e *emitter) sliceChecks(x string, t *TypeRef, p string, depth int, add func(string) jen.Code) []jen.Code {
 	var out []jen.Code
 	if s := t.Schema; s != nil {
@@ -358,7 +397,14 @@ func (e *emitter) sliceChecks(x string, t *TypeRef, p string, depth int, add fun
 		}
 	}
 	idx := fmt.Sprintf("i%d", depth)
-	item := fmt.Sprintf("%s[%s]", x, idx)
+	elem := fmt.Sprintf("%s[%s]", x, idx)
+	var bind jen.Code
+	if depth >= bindDepth {
+		v := fmt.Sprintf("x%d", depth)
+		bind = jen.Id(v).Op(":=").Id(elem)
+		elem = v
+	}
+	item := elem
 	if t.ElemNullable && !isNilable(t.Elem) {
 		item = "(*" + item + ")"
 	}
@@ -367,7 +413,10 @@ func (e *emitter) sliceChecks(x string, t *TypeRef, p string, depth int, add fun
 		return out
 	}
 	if skipsNil(t) {
-		checks = []jen.Code{jen.If(jen.Id(fmt.Sprintf("%s[%s]", x, idx)).Op("!=").Nil()).Block(checks...)}
+		checks = []jen.Code{jen.If(jen.Id(elem).Op("!=").Nil()).Block(checks...)}
+	}
+	if bind != nil {
+		checks = append([]jen.Code{bind}, checks...)
 	}
 	return append(out, jen.For(jen.Id(idx).Op(":=").Range().Id(x)).Block(checks...))
 }

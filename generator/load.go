@@ -71,8 +71,12 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	// Most JSON documents need no repair, so kin-openapi decodes the
 	// original bytes while the repairer looks for defects; the result is
 	// used unless a repair changed the tree.
+	//
+	// A deeply nested document is left to decodeTree, which decodes it in
+	// pieces, because kin-openapi takes time in the square of its depth.
 	var early chan decoded
-	if isJSON(path, data) {
+	jsonInput := isJSON(path, data)
+	if jsonInput && !nestsDeeper(data, 2*pieceDepth) {
 		early = make(chan decoded, 1)
 		go func() {
 			doc := &openapi3.T{}
@@ -130,7 +134,7 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 			return nil, err
 		}
 	}
-	if early != nil && !r.changed {
+	if jsonInput && !r.changed {
 		spec.json = data
 	} else if spec.json, err = json.Marshal(root); err != nil {
 		return nil, diagError(path, 1, 1, "", "cannot encode the document as JSON: "+err.Error())
@@ -171,6 +175,29 @@ func parseTree(path string, data []byte) (any, *locator, error) {
 		return nil, nil, diagError(path, node.Line, node.Column, "", err.Error())
 	}
 	return v, &locator{data: data, yaml: &node}, nil
+}
+
+// nestsDeeper reports whether the JSON text data nests arrays and
+// objects more than limit levels deep.
+func nestsDeeper(data []byte, limit int) bool {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			if depth++; depth > limit {
+				return true
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return false
 }
 
 func isJSON(path string, data []byte) bool {
@@ -318,8 +345,17 @@ func moveXWebhooks(doc *openapi3.T, root map[string]any) error {
 	return nil
 }
 
-// decodeTree hands the repaired tree to kin-openapi.
+// decodeTree hands the repaired tree to kin-openapi, in pieces when its
+// schemas nest deeply (see pieceDepth).
 func decodeTree(path string, root map[string]any) (*openapi3.T, error) {
+	if pieces := findPieces(root); len(pieces) > 0 {
+		if doc, err := decodePieces(root, pieces); doc != nil || err != nil {
+			if err != nil {
+				return nil, diagError(path, 1, 1, "", "cannot decode the document: "+err.Error())
+			}
+			return doc, nil
+		}
+	}
 	data, err := json.Marshal(root)
 	if err != nil {
 		return nil, diagError(path, 1, 1, "", "cannot encode the repaired document: "+err.Error())
@@ -327,6 +363,30 @@ func decodeTree(path string, root map[string]any) (*openapi3.T, error) {
 	doc := &openapi3.T{}
 	if err := json.Unmarshal(data, doc); err != nil {
 		return nil, diagError(path, 1, 1, "", "cannot decode the document: "+err.Error())
+	}
+	return doc, nil
+}
+
+// decodePieces decodes root with pieces cut out and put back. It returns
+// no document and no error when a piece did not find its place, and the
+// caller decodes root whole.
+func decodePieces(root map[string]any, pieces []*piece) (*openapi3.T, error) {
+	data, parts, err := encodePieces(root, pieces)
+	if err != nil {
+		return nil, err
+	}
+	doc := &openapi3.T{}
+	if err := json.Unmarshal(data, doc); err != nil {
+		return nil, err
+	}
+	decoded := make([]*openapi3.SchemaRef, len(parts))
+	for i, part := range parts {
+		if decoded[i], err = decodePiece(part, pieces[i].lossy); err != nil {
+			return nil, err
+		}
+	}
+	if !stitch(doc, decoded) {
+		return nil, nil
 	}
 	return doc, nil
 }

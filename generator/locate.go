@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -38,24 +39,57 @@ func (l *locator) positions(pointers []string) map[string]position {
 		return out
 	}
 	s := &jsonScanner{data: l.data, want: make(map[string]bool), found: make(map[string]int)}
-	for _, p := range pointers {
-		segs := splitPointer(p)
-		for i := 0; i <= len(segs); i++ {
-			s.want[joinSegments(segs[:i])] = true
+	// Each pointer is spelled once as the scanner spells it, and its
+	// prefixes are slices of that spelling. Many pointers share prefixes,
+	// so adding them stops at the first that is already wanted, whose
+	// own prefixes are then wanted too.
+	canonical := make([]string, len(pointers))
+	for i, p := range pointers {
+		c := joinSegments(splitPointer(p))
+		canonical[i] = c
+		for end := len(c); ; end = strings.LastIndexByte(c[:end], '/') {
+			if s.want[c[:end]] {
+				break
+			}
+			s.want[c[:end]] = true
+			if end <= 0 {
+				break
+			}
 		}
 	}
 	s.skipSpace()
 	s.value("")
-	for _, p := range pointers {
-		segs := splitPointer(p)
-		for i := len(segs); i >= 0; i-- {
-			if off, ok := s.found[joinSegments(segs[:i])]; ok {
-				out[p] = offsetPosition(l.data, off)
+	lines := lineStarts(l.data)
+	for i, p := range pointers {
+		c := canonical[i]
+		for end := len(c); end >= 0; end = strings.LastIndexByte(c[:end], '/') {
+			if off, ok := s.found[c[:end]]; ok {
+				out[p] = linePosition(lines, off)
+				break
+			}
+			if end == 0 {
 				break
 			}
 		}
 	}
 	return out
+}
+
+// lineStarts returns the offset at which each line of data starts.
+func lineStarts(data []byte) []int {
+	starts := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// linePosition is offsetPosition for the lines that lineStarts found.
+func linePosition(starts []int, off int) position {
+	line := sort.SearchInts(starts, off+1) - 1
+	return position{line + 1, off - starts[line] + 1}
 }
 
 func splitPointer(p string) []string {
@@ -200,11 +234,11 @@ func (s *jsonScanner) object(ptr string) {
 		s.skipSpace()
 		s.i++ // the colon
 		s.skipSpace()
-		child := joinSegments([]string{key})
-		if s.want[ptr+child] {
-			s.found[ptr+child] = start
+		child := ptr + joinSegments([]string{key})
+		if s.want[child] {
+			s.found[child] = start
 		}
-		s.value(ptr + child)
+		s.value(child)
 	}
 }
 

@@ -97,6 +97,43 @@ func isAllUpper(s string) bool {
 	return letters > 1
 }
 
+// maxNameLength bounds the length of a generated type name. Names of
+// inline schemas join the names of the schemas around them, so without a
+// bound a schema nested n levels deep would get a name of n words, and
+// the generated code would grow with n². The longest names that published
+// specs produce are about 110 bytes.
+const maxNameLength = 255
+
+// tailLength is the most that shortName keeps of a name that is too long.
+const tailLength = 64
+
+// shortName returns name, or its last words when it is longer than
+// maxNameLength: as many as fit in tailLength bytes, and at least one,
+// cut to tailLength bytes if need be. A scope then numbers the names that
+// this makes equal.
+func shortName(name string) string {
+	if len(name) <= maxNameLength {
+		return name
+	}
+	start := len(name)
+	for i := len(name) - 1; i > 0 && len(name)-i <= tailLength; i-- {
+		if c := name[i]; c >= 'A' && c <= 'Z' {
+			start = i
+		}
+	}
+	tail := name[start:]
+	if start == len(name) {
+		tail = name[len(name)-tailLength:]
+		for !utf8.RuneStart(tail[0]) {
+			tail = tail[1:]
+		}
+	}
+	if r, _ := utf8.DecodeRuneInString(tail); !unicode.IsUpper(r) {
+		tail = "X" + tail
+	}
+	return tail
+}
+
 // lowerName turns a Go name into an unexported one that is not a keyword.
 func lowerName(s string) string {
 	name := goName(s)
@@ -135,10 +172,15 @@ func isPredeclared(s string) bool {
 // or the fields and methods of one struct.
 type scope struct {
 	used map[string]string // name → what took it, for the rename note
+	// next maps a name that had to be renamed to the number suffix to
+	// try first on its next clash. Every smaller suffix is taken, and
+	// names are never given back, so that many clashes of one name do not
+	// try the same suffixes again and again.
+	next map[string]int
 }
 
 func newScope(reserved ...string) *scope {
-	s := &scope{used: make(map[string]string)}
+	s := &scope{used: make(map[string]string), next: make(map[string]int)}
 	for _, r := range reserved {
 		s.used[r] = "whgen"
 	}
@@ -153,10 +195,11 @@ func (s *scope) take(name, owner string) (string, bool) {
 		s.used[name] = owner
 		return name, false
 	}
-	for i := 2; ; i++ {
+	for i := max(s.next[name], 2); ; i++ {
 		candidate := name + strconv.Itoa(i)
 		if _, ok := s.used[candidate]; !ok {
 			s.used[candidate] = owner
+			s.next[name] = i + 1
 			return candidate, true
 		}
 	}

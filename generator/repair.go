@@ -324,7 +324,11 @@ func (r *repairer) schema(ptr string, v any, component string) {
 		delete(s, "items")
 	}
 	for _, k := range schemaChild {
-		r.schema(ptr+"/"+k, s[k], component)
+		// Pointers grow with the depth, so they are built only for
+		// keywords that are there.
+		if c, ok := s[k].(map[string]any); ok {
+			r.schema(ptr+"/"+k, c, component)
+		}
 	}
 	for _, k := range schemaList {
 		list, _ := s[k].([]any)

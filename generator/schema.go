@@ -42,6 +42,7 @@ func (b *builder) newDecl(name, pointer string) *Decl {
 		b.used[pointer] = true
 		name = o
 	}
+	name = shortName(name)
 	final, renamed := b.names.take(name, pointer)
 	if renamed {
 		b.note(pointer, "type name %s is taken by %s; this schema is named %s", name, b.names.used[name], final)
@@ -49,6 +50,17 @@ func (b *builder) newDecl(name, pointer string) *Decl {
 	d := &Decl{Name: final, Pointer: pointer}
 	b.model.Decls = append(b.model.Decls, d)
 	return d
+}
+
+// fail records a defect that stops generation.
+func (b *builder) fail(pointer, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	key := pointer + "\x00" + msg
+	if b.warned[key] {
+		return
+	}
+	b.warned[key] = true
+	b.model.Diagnostics = append(b.model.Diagnostics, Diagnostic{Severity: Error, Pointer: pointer, Message: msg})
 }
 
 func (b *builder) note(pointer, format string, args ...any) {
@@ -742,6 +754,12 @@ func (b *builder) pattern(src, ptr string) string {
 	return p.Var
 }
 
+// maxAllOfDepth bounds the nesting of allOf inside allOf that flatten
+// merges. Every schema that such a chain passes through is flattened with
+// the rest of the chain below it, so without a bound a chain of n schemas
+// would take time and output in proportion to n².
+const maxAllOfDepth = 32
+
 // flatten merges allOf into one schema, so that the rest of the builder
 // never sees allOf. A schema whose allOf is only one reference keeps it, so
 // that it maps to that named type.
@@ -760,12 +778,21 @@ func (b *builder) flatten(s *openapi3.Schema, ptr string) *openapi3.Schema {
 		out.Properties[k] = v
 	}
 	out.Required = append([]string(nil), s.Required...)
+	// Each part is merged once, however many paths of allOf lead to it,
+	// so that parts that share parts (or contain themselves) take time in
+	// proportion to their number rather than to the number of paths.
+	merged := map[*openapi3.Schema]bool{}
 	var visit func(sr *openapi3.SchemaRef, depth int)
 	visit = func(sr *openapi3.SchemaRef, depth int) {
-		if sr == nil || sr.Value == nil || depth > 32 {
+		if sr == nil || sr.Value == nil || merged[sr.Value] {
+			return
+		}
+		if depth > maxAllOfDepth {
+			b.fail(ptr+"/allOf", "allOf parts nest more than %d levels deep, which whgen does not merge; list the parts of the inner allOf in an outer one", maxAllOfDepth)
 			return
 		}
 		part := sr.Value
+		merged[part] = true
 		for _, sub := range part.AllOf {
 			visit(sub, depth+1)
 		}
