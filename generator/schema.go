@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -1165,4 +1166,55 @@ func (b *builder) checkBounds(s *openapi3.Schema, ptr string) {
 	if s.Enum != nil && len(s.Enum) == 0 {
 		b.warn(ptr+"/enum", "enum is empty, so no value is valid")
 	}
+	if s.Default != nil {
+		if problem := defaultProblem(s, lo, loExcl, hi, hiExcl); problem != "" {
+			b.warn(ptr+"/default", "default %s %s", jsonLiteral(s.Default), problem)
+		}
+	}
+}
+
+// defaultProblem returns how a schema's default breaks the schema's own
+// enum, bounds, length or pattern, or "" when it does not. lo and hi are
+// the tighter of the inclusive and exclusive bounds.
+func defaultProblem(s *openapi3.Schema, lo *float64, loExcl bool, hi *float64, hiExcl bool) string {
+	if len(s.Enum) > 0 {
+		want := jsonLiteral(s.Default)
+		found := false
+		for _, v := range s.Enum {
+			if jsonLiteral(v) == want {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return "is not one of the enum values"
+		}
+	}
+	switch v := s.Default.(type) {
+	case float64:
+		switch {
+		case lo != nil && loExcl && v <= *lo:
+			return "is not above the exclusive minimum " + formatNumber(*lo)
+		case lo != nil && v < *lo:
+			return "is below the minimum " + formatNumber(*lo)
+		case hi != nil && hiExcl && v >= *hi:
+			return "is not below the exclusive maximum " + formatNumber(*hi)
+		case hi != nil && v > *hi:
+			return "is above the maximum " + formatNumber(*hi)
+		}
+	case string:
+		n := uint64(utf8.RuneCountInString(v))
+		switch {
+		case n < s.MinLength:
+			return fmt.Sprintf("is shorter than minLength %d", s.MinLength)
+		case s.MaxLength != nil && n > *s.MaxLength:
+			return fmt.Sprintf("is longer than maxLength %d", *s.MaxLength)
+		}
+		if s.Pattern != "" {
+			if re, err := regexp.Compile(s.Pattern); err == nil && !re.MatchString(v) {
+				return "does not match the pattern " + s.Pattern
+			}
+		}
+	}
+	return ""
 }

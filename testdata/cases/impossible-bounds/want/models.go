@@ -10,18 +10,30 @@ import (
 
 // Bad is generated from the schema at /components/schemas/Bad.
 type Bad struct {
-	Count *int64   `json:"count,omitempty"`
-	Fine  *int64   `json:"fine,omitempty"`
+	// Default: 1.
+	Above *float64 `json:"above,omitempty"`
+	// Default: "abc".
+	Code  *string `json:"code,omitempty"`
+	Count *int64  `json:"count,omitempty"`
+	Fine  *int64  `json:"fine,omitempty"`
+	// Default: 1.
+	Good *int64 `json:"good,omitempty"`
+	// Default: 9.
+	Level *int64   `json:"level,omitempty"`
 	List  []string `json:"list,omitzero"`
+	// Default: "c".
+	Mode  *BadMode `json:"mode,omitempty"`
 	Name  *string  `json:"name,omitempty"`
 	Never *string  `json:"never,omitempty"`
 	Open  *float64 `json:"open,omitempty"`
+	// Default: "ab".
+	Short *string  `json:"short,omitempty"`
 	Step  *float64 `json:"step,omitempty"`
 
 	scan oas.ScanResult
 }
 
-var badObject = oas.NewObject([]string{"count", "fine", "list", "name", "never", "open", "step"}, []int{}, []int{0, 1, 2, 3, 4, 5, 6}, false)
+var badObject = oas.NewObject([]string{"above", "code", "count", "fine", "good", "level", "list", "mode", "name", "never", "open", "short", "step"}, []int{}, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, false)
 
 // UnmarshalJSON decodes v and records the problems with its members that Validate reports.
 func (v *Bad) UnmarshalJSON(data []byte) error {
@@ -32,3 +44,43 @@ func (v *Bad) UnmarshalJSON(data []byte) error {
 	v.scan = badObject.Scan(data)
 	return nil
 }
+
+// SetDefaults sets each absent property that has a default in the schema to
+// that default, in v and in the structs it contains. Call it where absent
+// members mean the defaults, such as on a create request; in a partial
+// update they mean no change.
+func (v *Bad) SetDefaults() {
+	if v.Above == nil {
+		d := float64(1)
+		v.Above = &d
+	}
+	if v.Code == nil {
+		d := "abc"
+		v.Code = &d
+	}
+	if v.Good == nil {
+		d := int64(1)
+		v.Good = &d
+	}
+	if v.Level == nil {
+		d := int64(9)
+		v.Level = &d
+	}
+	if v.Mode == nil {
+		d := BadMode("c")
+		v.Mode = &d
+	}
+	if v.Short == nil {
+		d := "ab"
+		v.Short = &d
+	}
+}
+
+// BadMode is generated from the schema at
+// /components/schemas/Bad/properties/mode.
+type BadMode string
+
+const (
+	BadModeA BadMode = "a"
+	BadModeB BadMode = "b"
+)

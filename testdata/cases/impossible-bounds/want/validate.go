@@ -3,7 +3,14 @@
 
 package impossiblebounds
 
-import "github.com/whgen/whgen/oas"
+import (
+	"github.com/whgen/whgen/oas"
+	"regexp"
+)
+
+var (
+	pattern0 = regexp.MustCompile("^[A-Z]+$")
+)
 
 // Validate checks v against the constraints of its schema and returns
 // oas.Errors listing every violation, or nil.
@@ -22,6 +29,16 @@ func (v *Bad) ValidateFor(dir oas.Direction) error {
 
 func (v *Bad) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	badObject.Check(ptr, v.scan, e, dir)
+	if v.Above != nil {
+		if (*v.Above) >= 1.0 {
+			e.Add(oas.Join(ptr, "above"), "must be less than 1")
+		}
+	}
+	if v.Code != nil {
+		if !pattern0.MatchString((*v.Code)) {
+			e.Add(oas.Join(ptr, "code"), "must match the pattern ^[A-Z]+$")
+		}
+	}
 	if v.Count != nil {
 		if (*v.Count) < 10 {
 			e.Add(oas.Join(ptr, "count"), "must be at least 10")
@@ -38,6 +55,19 @@ func (v *Bad) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 			e.Add(oas.Join(ptr, "fine"), "must be at most 1")
 		}
 	}
+	if v.Good != nil {
+		if (*v.Good) < 1 {
+			e.Add(oas.Join(ptr, "good"), "must be at least 1")
+		}
+	}
+	if v.Level != nil {
+		if (*v.Level) < 1 {
+			e.Add(oas.Join(ptr, "level"), "must be at least 1")
+		}
+		if (*v.Level) > 5 {
+			e.Add(oas.Join(ptr, "level"), "must be at most 5")
+		}
+	}
 	if v.List != nil {
 		if len(v.List) < 4 {
 			e.Add(oas.Join(ptr, "list"), "must have at least 4 items")
@@ -45,6 +75,9 @@ func (v *Bad) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 		if len(v.List) > 2 {
 			e.Add(oas.Join(ptr, "list"), "must have at most 2 items")
 		}
+	}
+	if v.Mode != nil {
+		(*v.Mode).validate(oas.Join(ptr, "mode"), e, dir)
 	}
 	if v.Name != nil {
 		if n := oas.Length((*v.Name)); n < 5 {
@@ -61,14 +94,34 @@ func (v *Bad) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 			e.Add(oas.Join(ptr, "open"), "must be less than 1")
 		}
 	}
+	if v.Short != nil {
+		if n := oas.Length((*v.Short)); n < 3 {
+			e.Add(oas.Join(ptr, "short"), "must be at least 3 characters long")
+		}
+	}
 	n := 0
+	if v.Above != nil {
+		n++
+	}
+	if v.Code != nil {
+		n++
+	}
 	if v.Count != nil {
 		n++
 	}
 	if v.Fine != nil {
 		n++
 	}
+	if v.Good != nil {
+		n++
+	}
+	if v.Level != nil {
+		n++
+	}
 	if v.List != nil {
+		n++
+	}
+	if v.Mode != nil {
 		n++
 	}
 	if v.Name != nil {
@@ -80,6 +133,9 @@ func (v *Bad) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	if v.Open != nil {
 		n++
 	}
+	if v.Short != nil {
+		n++
+	}
 	if v.Step != nil {
 		n++
 	}
@@ -88,5 +144,28 @@ func (v *Bad) validate(ptr string, e *oas.Errors, dir oas.Direction) {
 	}
 	if n > 1 {
 		e.Add(ptr, "must have at most 1 property")
+	}
+}
+
+// Validate checks v against the constraints of its schema and returns
+// oas.Errors listing every violation, or nil.
+func (v BadMode) Validate() error {
+	return v.ValidateFor(oas.AnyDirection)
+}
+
+// ValidateFor is Validate for a value traveling in direction dir. A request
+// ignores readOnly properties and a response writeOnly ones: they may be
+// absent although required, and their constraints are not checked.
+func (v BadMode) ValidateFor(dir oas.Direction) error {
+	e := new(oas.Errors)
+	v.validate("", e, dir)
+	return e.Err()
+}
+
+func (v BadMode) validate(ptr string, e *oas.Errors, dir oas.Direction) {
+	switch v {
+	case BadModeA, BadModeB:
+	default:
+		e.Add(ptr, "must be one of a, b")
 	}
 }
