@@ -25,7 +25,13 @@ func (s *Spec) Set(text string, dst any) error {
 func (s *Spec) set(text string, v reflect.Value) error {
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
-			v.Set(reflect.New(v.Type().Elem()))
+			// Fill a new value, so that a failure leaves the pointer nil.
+			nv := reflect.New(v.Type().Elem())
+			if err := s.set(text, nv.Elem()); err != nil {
+				return err
+			}
+			v.Set(nv)
+			return nil
 		}
 		v = v.Elem()
 	}

@@ -138,3 +138,18 @@ func TestFormatRoundTrips(t *testing.T) {
 		t.Errorf("Properties = %v, want %v", got, want)
 	}
 }
+
+func TestSetFailureLeavesPointerNil(t *testing.T) {
+	s := &Spec{Name: "when", In: InQuery, Style: Form, Explode: true}
+	var when *time.Time
+	if err := s.Set("not-a-date", &when); err == nil {
+		t.Fatal("Set accepted not-a-date as a date-time")
+	}
+	if when != nil {
+		t.Errorf("after a failed Set the pointer is %v, want nil", when)
+	}
+	var n *int32
+	if err := s.Set("12", &n); err != nil || n == nil || *n != 12 {
+		t.Errorf("Set(12) = %v, %v", n, err)
+	}
+}
