@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,7 +137,7 @@ func (o *Object) Scan(data []byte) ScanResult {
 		i, ok := o.index[string(name)]
 		switch {
 		case !ok:
-			if o.closed {
+			if o.closed && !slices.Contains(r.unknown, string(name)) {
 				if len(r.unknown) < maxUnknown {
 					r.unknown = append(r.unknown, string(name))
 				} else {
@@ -188,7 +189,7 @@ func (o *Object) Check(pointer string, r ScanResult, e *Errors, dir Direction) {
 	}
 	for _, name := range r.unknown {
 		if name == r.folded {
-			continue // the letter-case message below says more
+			continue // the letter-case message below is more precise
 		}
 		e.Add(Join(pointer, name), "is not allowed: the object is closed (additionalProperties is false)")
 	}
@@ -198,6 +199,15 @@ func (o *Object) Check(pointer string, r ScanResult, e *Errors, dir Direction) {
 	if r.folded != "" {
 		e.Add(Join(pointer, r.folded), fmt.Sprintf("differs from the property %q only in letter case; send the exact name", r.foldedKey))
 	}
+}
+
+// Fits reports whether Scan finds no problem in data: it is an object with
+// every required property, no forbidden null and, for a closed object, no
+// undeclared member. Generated union decoders call it to skip, without
+// decoding them, the variants that cannot match.
+func (o *Object) Fits(data []byte) bool {
+	r := o.Scan(data)
+	return r.kind == "" && len(r.problems) == 0 && len(r.unknown) == 0 && r.moreUnknown == 0
 }
 
 // Reported reports whether r already holds a problem for the property at

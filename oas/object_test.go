@@ -33,6 +33,10 @@ func TestObjectScan(t *testing.T) {
 			Errors{{"/x", "is not allowed: the object is closed (additionalProperties is false)"}, {"/y", "is not allowed: the object is closed (additionalProperties is false)"}},
 		},
 		{
+			"repeated unknown member", `{"a": 1, "b": 2, "x": 1, "x": 2}`,
+			Errors{{"/x", "is not allowed: the object is closed (additionalProperties is false)"}},
+		},
+		{
 			"letter case only", `{"a": 1, "b": 2, "B": 3}`,
 			Errors{{"/B", `differs from the property "b" only in letter case; send the exact name`}},
 		},
