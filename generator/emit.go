@@ -418,11 +418,6 @@ func fieldType(f *Field) *jen.Statement {
 
 func fieldTag(f *Field) string {
 	if f.Required {
-		if f.WriteOnly && shapeOf(f) == shapeValue {
-			// Servers do not return a writeOnly member, and a server's
-			// value leaves it at the zero value.
-			return f.JSONName + ",omitzero"
-		}
 		return f.JSONName
 	}
 	switch {

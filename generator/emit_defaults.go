@@ -53,6 +53,13 @@ func (e *emitter) nestedDefaults(x string, f *Field) []jen.Code {
 		if shapeOf(f) == shapeValue {
 			return []jen.Code{jen.Id(x).Dot("SetDefaults").Call()}
 		}
+		if shapeOf(f) == shapeNullable {
+			// Get returns a copy, which goes back with Set.
+			return []jen.Code{jen.If(jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Id(x).Dot("Get").Call(), jen.Id("ok")).Block(
+				jen.Id("x").Dot("SetDefaults").Call(),
+				jen.Id(x).Dot("Set").Call(jen.Id("x")),
+			)}
+		}
 	case t.Kind == RefSlice && t.Elem.Kind == RefNamed && e.hasDefaults(t.Elem.Decl) && shapeOf(f) == shapeValue:
 		call := jen.Id(x).Index(jen.Id("i")).Dot("SetDefaults").Call()
 		if t.ElemNullable {

@@ -487,6 +487,19 @@ func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
 		block = append(block, jen.Id("perrs").Dot("AddValidation").Call(jen.Lit(p.Name), jen.Lit(p.In), jen.Op("*").Id("e")))
 		present = block
 	}
+	if p.JSONContent && x != field {
+		// A JSON parameter can be the text null, which leaves the
+		// pointer nil: valid only when the schema accepts null.
+		var null jen.Code = jen.Null()
+		if !(p.Type.Schema != nil && isNullable(p.Type.Schema) || namedNullable(p.Type)) {
+			null = jen.Id("perrs").Dot("AddValidation").Call(jen.Lit(p.Name), jen.Lit(p.In), jen.Qual(oasPkg, "Errors").Values(jen.Values(jen.Dict{jen.Id("Message"): jen.Lit("must not be null")})))
+		}
+		if len(present) > 0 {
+			present = []jen.Code{jen.If(jen.Id(field).Op("==").Nil()).Block(null).Else().Block(present...)}
+		} else {
+			present = []jen.Code{jen.If(jen.Id(field).Op("==").Nil()).Block(null)}
+		}
+	}
 	def, hasDefault := defaultText(p)
 	hasDefault = hasDefault && !p.JSONContent
 	if len(present) == 0 && !p.Required && !hasDefault {

@@ -337,11 +337,51 @@ func (e *emitter) unionDecode(d *Decl) []jen.Code {
 		}
 		body = append(body, jen.If(jen.Id("best").Op("!=").Nil()).Block(jen.Id("best").Call(), jen.Return(jen.Nil())))
 	}
-	body = append(body,
-		jen.If(jen.Id("first").Op("!=").Nil()).Block(jen.Id("first").Call(), jen.Return(jen.Nil())),
-		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("a JSON %%s matches no variant of %s", d.Name)), jen.Id("kind"))),
-	)
+	body = append(body, jen.If(jen.Id("first").Op("!=").Nil()).Block(jen.Id("first").Call(), jen.Return(jen.Nil())))
+	// No variant matched, and those that Fits ruled out were not decoded:
+	// keep the first of them that decodes, so that Validate names its
+	// problems.
+	for _, v := range d.Variants {
+		if fits := shallowFits(v); fits != nil {
+			body = append(body, jen.If(variantCond(v)).Block(
+				jen.Id("x").Op(":=").New(typ(v.Type)),
+				jen.If(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Id("x")).Op("==").Nil()).Block(
+					jen.Id("u").Dot(v.Name).Op("=").Id("x"),
+					jen.Return(jen.Nil()),
+				),
+			))
+		}
+	}
+	body = append(body, jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("a JSON %%s matches no variant of %s", d.Name)), jen.Id("kind"))))
 	return body
+}
+
+// shallowFits returns the condition under which variant v may match
+// before it is decoded, from its member list alone (oas.Object.Fits), or
+// nil for a variant that is not a struct with one. Skipping the variants
+// that cannot match keeps a recursive union from decoding the same bytes
+// once per variant at every level.
+// TODO: variants that all pass Fits at every level of a recursive union
+// still cost time exponential in the depth. Decoding once into a generic
+// form would bound it.
+func shallowFits(v *Variant) *jen.Statement {
+	if v.Type.Kind != RefNamed {
+		return nil
+	}
+	d := resolveAlias(v.Type.Decl)
+	if d.Kind != DeclStruct || !needsObject(d) {
+		return nil
+	}
+	return jen.Id(objectVar(d)).Dot("Fits").Call(jen.Id("data"))
+}
+
+// variantGuard is variantCond joined with shallowFits.
+func variantGuard(v *Variant) *jen.Statement {
+	cond := variantCond(v)
+	if fits := shallowFits(v); fits != nil {
+		cond = cond.Op("&&").Add(fits)
+	}
+	return cond
 }
 
 // variantCond returns the condition under which a JSON value of kind
@@ -359,7 +399,7 @@ func variantCond(v *Variant) *jen.Statement {
 // tryVariant decodes data into v and returns when it matches.
 func (e *emitter) tryVariant(v *Variant) jen.Code {
 	check := e.validCall("x", v.Type)
-	return jen.If(variantCond(v)).Block(
+	return jen.If(variantGuard(v)).Block(
 		jen.Id("x").Op(":=").New(typ(v.Type)),
 		jen.If(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Id("x")).Op("==").Nil()).Block(
 			jen.If(check).Block(jen.Id("u").Dot(v.Name).Op("=").Id("x"), jen.Return(jen.Nil())),
@@ -377,7 +417,7 @@ func (e *emitter) scoreVariant(v *Variant, score jen.Code) jen.Code {
 	keep := func() *jen.Statement {
 		return jen.Func().Params().Block(jen.Id("u").Dot(v.Name).Op("=").Id("x"))
 	}
-	return jen.If(variantCond(v)).Block(
+	return jen.If(variantGuard(v)).Block(
 		jen.Id("x").Op(":=").New(typ(v.Type)),
 		jen.If(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Id("x")).Op("==").Nil()).Block(
 			jen.If(e.validCall("x", v.Type)).Block(

@@ -135,7 +135,7 @@ func (u *AdoptionFailedEventDataReason) UnmarshalJSON(data []byte) error {
 		}
 	}
 	var first func()
-	if kind == "object" {
+	if kind == "object" && rejectedByShelterObject.Fits(data) {
 		x := new(RejectedByShelter)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -149,7 +149,7 @@ func (u *AdoptionFailedEventDataReason) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if kind == "object" {
+	if kind == "object" && paymentDeclinedObject.Fits(data) {
 		x := new(PaymentDeclined)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -166,6 +166,20 @@ func (u *AdoptionFailedEventDataReason) UnmarshalJSON(data []byte) error {
 	if first != nil {
 		first()
 		return nil
+	}
+	if kind == "object" {
+		x := new(RejectedByShelter)
+		if json.Unmarshal(data, x) == nil {
+			u.RejectedByShelter = x
+			return nil
+		}
+	}
+	if kind == "object" {
+		x := new(PaymentDeclined)
+		if json.Unmarshal(data, x) == nil {
+			u.PaymentDeclined = x
+			return nil
+		}
 	}
 	return fmt.Errorf("a JSON %s matches no variant of AdoptionFailedEventDataReason", kind)
 }

@@ -46,7 +46,7 @@ func (u *Rule) UnmarshalJSON(data []byte) error {
 	}
 	var first, best func()
 	most := -1
-	if kind == "object" {
+	if kind == "object" && ruleObject0Object.Fits(data) {
 		x := new(RuleObject0)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -62,7 +62,7 @@ func (u *Rule) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if kind == "object" {
+	if kind == "object" && ruleObject1Object.Fits(data) {
 		x := new(RuleObject1)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -85,6 +85,20 @@ func (u *Rule) UnmarshalJSON(data []byte) error {
 	if first != nil {
 		first()
 		return nil
+	}
+	if kind == "object" {
+		x := new(RuleObject0)
+		if json.Unmarshal(data, x) == nil {
+			u.Object0 = x
+			return nil
+		}
+	}
+	if kind == "object" {
+		x := new(RuleObject1)
+		if json.Unmarshal(data, x) == nil {
+			u.Object1 = x
+			return nil
+		}
 	}
 	return fmt.Errorf("a JSON %s matches no variant of Rule", kind)
 }

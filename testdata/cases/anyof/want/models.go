@@ -136,7 +136,7 @@ func (u *Contact) UnmarshalJSON(data []byte) error {
 	}
 	var first, best func()
 	most := -1
-	if kind == "object" {
+	if kind == "object" && emailObject.Fits(data) {
 		x := new(Email)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -152,7 +152,7 @@ func (u *Contact) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if kind == "object" {
+	if kind == "object" && phoneObject.Fits(data) {
 		x := new(Phone)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -175,6 +175,20 @@ func (u *Contact) UnmarshalJSON(data []byte) error {
 	if first != nil {
 		first()
 		return nil
+	}
+	if kind == "object" {
+		x := new(Email)
+		if json.Unmarshal(data, x) == nil {
+			u.Email = x
+			return nil
+		}
+	}
+	if kind == "object" {
+		x := new(Phone)
+		if json.Unmarshal(data, x) == nil {
+			u.Phone = x
+			return nil
+		}
 	}
 	return fmt.Errorf("a JSON %s matches no variant of Contact", kind)
 }

@@ -71,7 +71,7 @@ func (u *Item) UnmarshalJSON(data []byte) error {
 		}
 	}
 	var first func()
-	if kind == "object" {
+	if kind == "object" && inputMessageObject.Fits(data) {
 		x := new(InputMessage)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -85,7 +85,7 @@ func (u *Item) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if kind == "object" {
+	if kind == "object" && outputMessageObject.Fits(data) {
 		x := new(OutputMessage)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -99,7 +99,7 @@ func (u *Item) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if kind == "object" {
+	if kind == "object" && toolCallObject.Fits(data) {
 		x := new(ToolCall)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -116,6 +116,27 @@ func (u *Item) UnmarshalJSON(data []byte) error {
 	if first != nil {
 		first()
 		return nil
+	}
+	if kind == "object" {
+		x := new(InputMessage)
+		if json.Unmarshal(data, x) == nil {
+			u.InputMessage = x
+			return nil
+		}
+	}
+	if kind == "object" {
+		x := new(OutputMessage)
+		if json.Unmarshal(data, x) == nil {
+			u.OutputMessage = x
+			return nil
+		}
+	}
+	if kind == "object" {
+		x := new(ToolCall)
+		if json.Unmarshal(data, x) == nil {
+			u.ToolCall = x
+			return nil
+		}
 	}
 	return fmt.Errorf("a JSON %s matches no variant of Item", kind)
 }

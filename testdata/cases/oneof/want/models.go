@@ -180,7 +180,7 @@ func (u *Notice) UnmarshalJSON(data []byte) error {
 		}
 	}
 	var first func()
-	if kind == "object" {
+	if kind == "object" && noticeEmailNoticeObject.Fits(data) {
 		x := new(NoticeEmailNotice)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -194,7 +194,7 @@ func (u *Notice) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if kind == "object" {
+	if kind == "object" && noticeSmsNoticeObject.Fits(data) {
 		x := new(NoticeSmsNotice)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -211,6 +211,20 @@ func (u *Notice) UnmarshalJSON(data []byte) error {
 	if first != nil {
 		first()
 		return nil
+	}
+	if kind == "object" {
+		x := new(NoticeEmailNotice)
+		if json.Unmarshal(data, x) == nil {
+			u.EmailNotice = x
+			return nil
+		}
+	}
+	if kind == "object" {
+		x := new(NoticeSmsNotice)
+		if json.Unmarshal(data, x) == nil {
+			u.SmsNotice = x
+			return nil
+		}
 	}
 	return fmt.Errorf("a JSON %s matches no variant of Notice", kind)
 }
@@ -294,7 +308,7 @@ func (u *Pet) UnmarshalJSON(data []byte) error {
 		}
 	}
 	var first func()
-	if kind == "object" {
+	if kind == "object" && catObject.Fits(data) {
 		x := new(Cat)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -308,7 +322,7 @@ func (u *Pet) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if kind == "object" {
+	if kind == "object" && dogObject.Fits(data) {
 		x := new(Dog)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -325,6 +339,20 @@ func (u *Pet) UnmarshalJSON(data []byte) error {
 	if first != nil {
 		first()
 		return nil
+	}
+	if kind == "object" {
+		x := new(Cat)
+		if json.Unmarshal(data, x) == nil {
+			u.Cat = x
+			return nil
+		}
+	}
+	if kind == "object" {
+		x := new(Dog)
+		if json.Unmarshal(data, x) == nil {
+			u.Dog = x
+			return nil
+		}
 	}
 	return fmt.Errorf("a JSON %s matches no variant of Pet", kind)
 }
@@ -369,7 +397,7 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 		}
 	}
 	var first func()
-	if kind == "object" {
+	if kind == "object" && circleObject.Fits(data) {
 		x := new(Circle)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -383,7 +411,7 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if kind == "object" {
+	if kind == "object" && squareObject.Fits(data) {
 		x := new(Square)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -400,6 +428,20 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 	if first != nil {
 		first()
 		return nil
+	}
+	if kind == "object" {
+		x := new(Circle)
+		if json.Unmarshal(data, x) == nil {
+			u.Circle = x
+			return nil
+		}
+	}
+	if kind == "object" {
+		x := new(Square)
+		if json.Unmarshal(data, x) == nil {
+			u.Square = x
+			return nil
+		}
 	}
 	return fmt.Errorf("a JSON %s matches no variant of Shape", kind)
 }

@@ -17,7 +17,7 @@ type User struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	// Write-only: clients send it, servers do not return it.
-	Password string `json:"password,omitzero"`
+	Password string `json:"password"`
 
 	scan oas.ScanResult
 }

@@ -111,7 +111,7 @@ func (u *Expr) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if kind == "object" {
+	if kind == "object" && sumObject.Fits(data) {
 		x := new(Sum)
 		if json.Unmarshal(data, x) == nil {
 			if x.Validate() == nil {
@@ -128,6 +128,13 @@ func (u *Expr) UnmarshalJSON(data []byte) error {
 	if first != nil {
 		first()
 		return nil
+	}
+	if kind == "object" {
+		x := new(Sum)
+		if json.Unmarshal(data, x) == nil {
+			u.Sum = x
+			return nil
+		}
 	}
 	return fmt.Errorf("a JSON %s matches no variant of Expr", kind)
 }
