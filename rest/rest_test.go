@@ -401,3 +401,20 @@ func FuzzWholeNumbers(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeJSONDepth(t *testing.T) {
+	nest := func(n int) []byte {
+		return []byte(strings.Repeat(`{"a":`, n) + `"[[[{{{"` + strings.Repeat("}", n))
+	}
+	var v any
+	if err := DecodeJSON(nest(MaxJSONDepth), &v); err != nil {
+		t.Errorf("%d levels: %v", MaxJSONDepth, err)
+	}
+	err := DecodeJSON(nest(MaxJSONDepth+1), &v)
+	if got := statusOf(t, err); got != http.StatusBadRequest || !strings.Contains(err.Error(), "levels deep") {
+		t.Errorf("%d levels: got %d %v, want 400 naming the depth", MaxJSONDepth+1, got, err)
+	}
+	if at := deeperThan([]byte(`[1, "\"[[", [2]]`), 1); at != 12 {
+		t.Errorf("deeperThan = %d, want 12, the second array", at)
+	}
+}
