@@ -13,6 +13,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	yaml "go.yaml.in/yaml/v4"
+
+	"github.com/whgen/whgen/oas"
 )
 
 // LoadOptions configures Load. The zero value loads leniently.
@@ -76,7 +78,7 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	// pieces, because kin-openapi takes time in the square of its depth.
 	var early chan decoded
 	jsonInput := isJSON(path, data)
-	if jsonInput && !nestsDeeper(data, 2*pieceDepth) {
+	if jsonInput && oas.DeeperThan(data, 2*pieceDepth) < 0 {
 		early = make(chan decoded, 1)
 		go func() {
 			doc := &openapi3.T{}
@@ -175,29 +177,6 @@ func parseTree(path string, data []byte) (any, *locator, error) {
 		return nil, nil, diagError(path, node.Line, node.Column, "", err.Error())
 	}
 	return v, &locator{data: data, yaml: &node}, nil
-}
-
-// nestsDeeper reports whether the JSON text data nests arrays and
-// objects more than limit levels deep.
-func nestsDeeper(data []byte, limit int) bool {
-	depth := 0
-	for i := 0; i < len(data); i++ {
-		switch data[i] {
-		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\' {
-					i++
-				}
-			}
-		case '{', '[':
-			if depth++; depth > limit {
-				return true
-			}
-		case '}', ']':
-			depth--
-		}
-	}
-	return false
 }
 
 func isJSON(path string, data []byte) bool {

@@ -486,3 +486,27 @@ func Member(data []byte, name string) (string, bool) {
 func EachMember(data []byte, f func(name, value []byte)) {
 	forEachMember(data, f)
 }
+
+// DeeperThan returns the offset in the JSON text data where arrays and
+// objects first nest more than limit levels deep, or -1 when they never
+// do. Brackets inside strings do not count. data need not be valid JSON.
+func DeeperThan(data []byte, limit int) int {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '[', '{':
+			if depth++; depth > limit {
+				return i
+			}
+		case ']', '}':
+			depth--
+		}
+	}
+	return -1
+}

@@ -152,3 +152,22 @@ func TestObjectScanCapsUnknown(t *testing.T) {
 		t.Errorf("last error = %v, want the count of 5 more members", last)
 	}
 }
+
+func TestDeeperThan(t *testing.T) {
+	for _, tc := range []struct {
+		data  string
+		limit int
+		want  int
+	}{
+		{`[]`, 0, 0},
+		{`[]`, 1, -1},
+		{`{"a": [{"b": "[[[["}]}`, 3, -1},
+		{`{"a": [{"b": [1]}]}`, 3, 13},
+		{`"\"[" [`, 0, 6},
+		{`]]][`, 0, -1}, // invalid JSON: unmatched closers do not count against the limit
+	} {
+		if got := DeeperThan([]byte(tc.data), tc.limit); got != tc.want {
+			t.Errorf("DeeperThan(%s, %d) = %d, want %d", tc.data, tc.limit, got, tc.want)
+		}
+	}
+}

@@ -166,7 +166,7 @@ func DecodeJSON(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return problem.NewError(http.StatusBadRequest, "the request body is empty; send a JSON value")
 	}
-	if at := deeperThan(body, MaxJSONDepth); at >= 0 {
+	if at := oas.DeeperThan(body, MaxJSONDepth); at >= 0 {
 		return problem.NewError(http.StatusBadRequest, fmt.Sprintf("the request body nests arrays and objects more than %d levels deep (at byte %d)", MaxJSONDepth, at))
 	}
 	err := json.Unmarshal(body, dst)
@@ -198,30 +198,6 @@ func DecodeJSON(body []byte, dst any) error {
 		return &problem.Error{Problem: p, Err: err}
 	}
 	return nil
-}
-
-// deeperThan returns the offset in data where arrays and objects first
-// nest more than limit levels deep, or -1 when they never do. Brackets
-// inside strings do not count.
-func deeperThan(data []byte, limit int) int {
-	depth := 0
-	for i := 0; i < len(data); i++ {
-		switch data[i] {
-		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\' {
-					i++
-				}
-			}
-		case '[', '{':
-			if depth++; depth > limit {
-				return i
-			}
-		case ']', '}':
-			depth--
-		}
-	}
-	return -1
 }
 
 // wholeNumbers rewrites the numbers in the JSON document body that have a

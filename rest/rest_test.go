@@ -414,7 +414,7 @@ func TestDecodeJSONDepth(t *testing.T) {
 	if got := statusOf(t, err); got != http.StatusBadRequest || !strings.Contains(err.Error(), "levels deep") {
 		t.Errorf("%d levels: got %d %v, want 400 naming the depth", MaxJSONDepth+1, got, err)
 	}
-	if at := deeperThan([]byte(`[1, "\"[[", [2]]`), 1); at != 12 {
-		t.Errorf("deeperThan = %d, want 12, the second array", at)
+	if at := oas.DeeperThan([]byte(`[1, "\"[[", [2]]`), 1); at != 12 {
+		t.Errorf("DeeperThan = %d, want 12, the second array", at)
 	}
 }
