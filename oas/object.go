@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // Object describes the properties of an object schema, so that generated
@@ -137,21 +136,7 @@ func (o *Object) Scan(data []byte) ScanResult {
 		i, ok := o.index[string(name)]
 		switch {
 		case !ok:
-			if o.closed && !slices.Contains(r.unknown, string(name)) {
-				if len(r.unknown) < maxUnknown {
-					r.unknown = append(r.unknown, string(name))
-				} else {
-					r.moreUnknown++
-				}
-			}
-			if r.folded == "" {
-				for _, k := range o.keys {
-					if strings.EqualFold(k, string(name)) {
-						r.folded, r.foldedKey = string(name), k
-						break
-					}
-				}
-			}
+			r.noteUnknown(o, name)
 		case o.notNull != nil && o.notNull[i] && isNull(value):
 			r.problems = append(r.problems, ^i)
 			seen[i/64] |= 1 << (i % 64)
@@ -165,6 +150,49 @@ func (o *Object) Scan(data []byte) ScanResult {
 		}
 	}
 	return r
+}
+
+// ScanNames is Scan for a value whose member names are all it knows, such
+// as a form or multipart body: it finds the required properties absent
+// from names and, for a closed object, the names it does not declare.
+// Form values cannot be null, so it finds no nulls.
+func (o *Object) ScanNames(names []string) ScanResult {
+	var r ScanResult
+	seen := make([]bool, len(o.keys))
+	for _, name := range names {
+		if i, ok := o.index[name]; ok {
+			seen[i] = true
+			continue
+		}
+		r.noteUnknown(o, []byte(name))
+	}
+	for _, i := range o.required {
+		if !seen[i] {
+			r.problems = append(r.problems, i)
+		}
+	}
+	return r
+}
+
+// noteUnknown records name, which o does not declare. It converts name to
+// a string only to keep it, so that Scan of a valid object allocates
+// nothing.
+func (r *ScanResult) noteUnknown(o *Object, name []byte) {
+	if o.closed && !slices.ContainsFunc(r.unknown, func(u string) bool { return u == string(name) }) {
+		if len(r.unknown) < maxUnknown {
+			r.unknown = append(r.unknown, string(name))
+		} else {
+			r.moreUnknown++
+		}
+	}
+	if r.folded == "" {
+		for _, k := range o.keys {
+			if bytes.EqualFold([]byte(k), name) {
+				r.folded, r.foldedKey = string(name), k
+				break
+			}
+		}
+	}
 }
 
 // Check records an error for each problem in r: "is required" for an absent

@@ -171,3 +171,18 @@ func TestDeeperThan(t *testing.T) {
 		}
 	}
 }
+
+func TestObjectScanNames(t *testing.T) {
+	o := NewObject([]string{"a", "b", "c"}, []int{0, 1}, nil, true)
+	var e Errors
+	o.Check("", o.ScanNames([]string{"b", "B", "x", "x"}), &e, AnyDirection)
+	want := Errors{
+		{"/x", "is not allowed: the object is closed (additionalProperties is false)"},
+		{"/B", `differs from the property "b" only in letter case; send the exact name`},
+	}
+	// The absent required a comes first, as in Scan.
+	want = append(Errors{{"/a", "is required"}}, want...)
+	if !reflect.DeepEqual(e, want) {
+		t.Errorf("Check(ScanNames) = %v, want %v", e, want)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"reflect"
 	"sort"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/whgen/whgen/params"
 	"github.com/whgen/whgen/problem"
@@ -18,16 +20,18 @@ import (
 var formSpec = &params.Spec{Name: "body", In: params.InQuery, Style: params.Form, Explode: true}
 
 // DecodeForm decodes an application/x-www-form-urlencoded body into dst,
-// a pointer to a struct with json tags or to a map.
-func DecodeForm(body []byte, dst any) error {
+// a pointer to a struct with json tags or to a map. It returns the sorted
+// names of the fields the body carries, from which generated code finds
+// absent required members (oas.Object.ScanNames).
+func DecodeForm(body []byte, dst any) ([]string, error) {
 	values, err := url.ParseQuery(string(body))
 	if err != nil {
-		return problem.Wrap(err, http.StatusBadRequest, "the request body is not valid form data: "+err.Error())
+		return nil, problem.Wrap(err, http.StatusBadRequest, "the request body is not valid form data: "+err.Error())
 	}
 	return setFields(values, dst)
 }
 
-func setFields(values url.Values, dst any) error {
+func setFields(values url.Values, dst any) ([]string, error) {
 	names := make([]string, 0, len(values))
 	for k := range values {
 		names = append(names, k)
@@ -35,26 +39,31 @@ func setFields(values url.Values, dst any) error {
 	sort.Strings(names)
 	props := make([]params.Property, 0, len(names))
 	for _, n := range names {
-		props = append(props, params.Property{Name: n, Value: values.Get(n)})
+		v := values.Get(n)
+		if !utf8.ValidString(n) || !utf8.ValidString(v) {
+			return nil, problem.NewError(http.StatusBadRequest, fmt.Sprintf("the request body field %q is not valid UTF-8", strings.ToValidUTF8(n, "\uFFFD")))
+		}
+		props = append(props, params.Property{Name: n, Value: v})
 	}
 	if err := formSpec.SetObject(props, dst); err != nil {
-		return problem.Wrap(err, http.StatusBadRequest, "the request body has an invalid field: "+err.Error())
+		return nil, problem.Wrap(err, http.StatusBadRequest, "the request body has an invalid field: "+err.Error())
 	}
-	return nil
+	return names, nil
 }
 
 // DecodeMultipart decodes a multipart/form-data body into dst, a pointer
 // to a struct with json tags or to a []byte (which keeps the raw body).
 // Text parts fill fields as form values do; file parts fill []byte or
-// string fields whole.
-func DecodeMultipart(body []byte, contentType string, dst any) error {
+// string fields whole. It returns the sorted names of the parts, as
+// DecodeForm returns those of the fields.
+func DecodeMultipart(body []byte, contentType string, dst any) ([]string, error) {
 	if b, ok := dst.(*[]byte); ok {
 		*b = body
-		return nil
+		return nil, nil
 	}
 	_, p, err := mime.ParseMediaType(contentType)
 	if err != nil || p["boundary"] == "" {
-		return problem.NewError(http.StatusBadRequest, "the multipart body has no boundary in its Content-Type")
+		return nil, problem.NewError(http.StatusBadRequest, "the multipart body has no boundary in its Content-Type")
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), p["boundary"])
 	values := url.Values{}
@@ -65,11 +74,11 @@ func DecodeMultipart(body []byte, contentType string, dst any) error {
 			break
 		}
 		if err != nil {
-			return problem.Wrap(err, http.StatusBadRequest, "the multipart body is malformed: "+err.Error())
+			return nil, problem.Wrap(err, http.StatusBadRequest, "the multipart body is malformed: "+err.Error())
 		}
 		data, err := io.ReadAll(part)
 		if err != nil {
-			return problem.Wrap(err, http.StatusBadRequest, "the multipart body is malformed: "+err.Error())
+			return nil, problem.Wrap(err, http.StatusBadRequest, "the multipart body is malformed: "+err.Error())
 		}
 		if part.FileName() != "" {
 			files[part.FormName()] = data
@@ -77,10 +86,17 @@ func DecodeMultipart(body []byte, contentType string, dst any) error {
 		}
 		values.Add(part.FormName(), string(data))
 	}
-	if err := setFields(values, dst); err != nil {
-		return err
+	names, err := setFields(values, dst)
+	if err != nil {
+		return nil, err
 	}
-	return setFiles(files, dst)
+	for name := range files {
+		if _, ok := values[name]; !ok {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names, setFiles(files, dst)
 }
 
 func setFiles(files map[string][]byte, dst any) error {
