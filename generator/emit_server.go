@@ -754,7 +754,7 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 				decode = append(decode, jen.Id(field).Op("=").New(typ(c.Type)))
 				target = jen.Id(field)
 			}
-			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeForm").Call(jen.Id("body"), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			decode = append(decode, formNames(field, c, jen.Qual(restPkg, "DecodeForm").Call(jen.Id("body"), target))...)
 			decode = append(decode, e.bodyValidation(field, c)...)
 		case "multipart":
 			target := jen.Op("&").Id(field)
@@ -762,7 +762,8 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 				decode = append(decode, jen.Id(field).Op("=").New(typ(c.Type)))
 				target = jen.Id(field)
 			}
-			decode = append(decode, jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeMultipart").Call(jen.Id("body"), jen.Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Content-Type")), target), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+			decode = append(decode, formNames(field, c, jen.Qual(restPkg, "DecodeMultipart").Call(jen.Id("body"), jen.Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Content-Type")), target))...)
+			decode = append(decode, e.bodyValidation(field, c)...)
 		case "text":
 			decode = append(decode, jen.Id("s").Op(":=").String().Call(jen.Id("body")), jen.Id(field).Op("=").Op("&").Id("s"))
 		default:
@@ -782,6 +783,22 @@ func (e *emitter) decodeBody(o *Operation) []jen.Code {
 		jen.If(jen.Len(jen.Id("body")).Op("==").Lit(0)).Block(empty),
 		jen.Switch(jen.Id("mt").Op(":=").Qual(restPkg, "MediaType").Call(jen.Id("r")).Op(";")).Block(cases...),
 	}
+}
+
+// formNames calls decode, a rest.DecodeForm or DecodeMultipart call, and,
+// for a struct body, records which required members the names it returns
+// lack and which undeclared ones they carry, for Validate to report.
+func formNames(field string, c *Content, decode *jen.Statement) []jen.Code {
+	if c.Type.Kind == RefNamed {
+		if d := resolveAlias(c.Type.Decl); d.Kind == DeclStruct && needsObject(d) {
+			return []jen.Code{
+				jen.List(jen.Id("names"), jen.Err()).Op(":=").Add(decode),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+				jen.Id(field).Dot("scan").Op("=").Id(objectVar(d)).Dot("ScanNames").Call(jen.Id("names")),
+			}
+		}
+	}
+	return []jen.Code{jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(decode), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
 }
 
 func (e *emitter) bodyValidation(field string, c *Content) []jen.Code {
