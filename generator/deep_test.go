@@ -81,10 +81,9 @@ func writeSpec(t testing.TB, name, src string) string {
 }
 
 // TestGenerateDeepNesting generates specs whose schemas nest 3,000 levels
-// deep in each of the ways deepSpec knows. Every variant but allOf must
-// generate; the nested types must all be there; and, unless -short, the
-// object and array packages must compile. How long it takes is shown by
-// BenchmarkGenerateDeepNesting.
+// deep in each of the ways deepSpec builds. Every variant but allOf must
+// generate with all its nested types. Unless -short, the object and array
+// packages must also compile. BenchmarkGenerateDeepNesting measures the time.
 func TestGenerateDeepNesting(t *testing.T) {
 	const levels = 3000
 	var compile []string

@@ -152,10 +152,10 @@ func (o *Object) Scan(data []byte) ScanResult {
 	return r
 }
 
-// ScanNames is Scan for a value whose member names are all it knows, such
-// as a form or multipart body: it finds the required properties absent
-// from names and, for a closed object, the names it does not declare.
-// Form values cannot be null, so it finds no nulls.
+// ScanNames is Scan for a value known only by its member names, such as a
+// form or multipart body. It finds the required properties absent from
+// names and, for a closed object, the names it does not declare. Form
+// values cannot be null, so it finds no nulls.
 func (o *Object) ScanNames(names []string) ScanResult {
 	var r ScanResult
 	seen := make([]bool, len(o.keys))
@@ -523,11 +523,7 @@ func DeeperThan(data []byte, limit int) int {
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
 		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\' {
-					i++
-				}
-			}
+			i = skipString(data, i) - 1
 		case '[', '{':
 			if depth++; depth > limit {
 				return i

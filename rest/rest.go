@@ -152,16 +152,16 @@ func ReadBody(r *http.Request, maxBytes int64) ([]byte, error) {
 	return middleware.ReadBody(r, maxBytes)
 }
 
-// MaxJSONDepth is how deeply DecodeJSON lets arrays and objects nest in a
-// request body. Generated decoders of recursive schemas scan each level's
-// subtree again, so their time grows with depth times size, and this bound
-// keeps a small hostile body cheap. Raise it before serving if a spec needs
-// deeper documents.
+// MaxJSONDepth is the deepest nesting of arrays and objects that DecodeJSON
+// accepts in a request body. Generated decoders of recursive schemas scan
+// each level's subtree again, so their time grows with depth times size.
+// The bound keeps a small hostile body cheap. Raise it before serving if a
+// spec needs deeper documents.
 var MaxJSONDepth = 128
 
-// DecodeJSON decodes a JSON request body into dst, with a 400 problem for
-// malformed JSON that says where it broke, or that nests deeper than
-// MaxJSONDepth.
+// DecodeJSON decodes a JSON request body into dst. Malformed JSON gets a
+// 400 problem with the offset where it broke, and so does a body nested
+// deeper than MaxJSONDepth.
 func DecodeJSON(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return problem.NewError(http.StatusBadRequest, "the request body is empty; send a JSON value")
