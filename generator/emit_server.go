@@ -370,6 +370,18 @@ func (e *emitter) operationHandler(f *jen.File, o *Operation) {
 	f.Line()
 }
 
+// objectParam returns the struct that an object parameter, not one given
+// as JSON content, is read into, or nil for other parameters.
+func objectParam(p *Param) *Decl {
+	if p.JSONContent || p.Type.Kind != RefNamed {
+		return nil
+	}
+	if d := resolveAlias(p.Type.Decl); d.Kind == DeclStruct && needsObject(d) {
+		return d
+	}
+	return nil
+}
+
 // paramShape picks the params.Spec method that reads a parameter.
 func paramShape(t *TypeRef) string {
 	switch t.Kind {
@@ -403,7 +415,16 @@ func (e *emitter) paramSpecVars(f *jen.File, o *Operation) {
 		if p.AllowReserved {
 			fields[jen.Id("AllowReserved")] = jen.True()
 		}
-		if p.In == "query" && p.Explode && p.Style == "form" && paramShape(p.Type) == "Object" {
+		if d := objectParam(p); d != nil && d.Closed && p.Explode && p.Style == "form" {
+			// Every query key or cookie outside a closed object's
+			// properties belongs to something else, so only the declared
+			// names are read.
+			var names []jen.Code
+			for _, fl := range d.Fields {
+				names = append(names, jen.Lit(fl.JSONName))
+			}
+			fields[jen.Id("Properties")] = jen.Index().String().Values(names...)
+		} else if p.In == "query" && p.Explode && p.Style == "form" && paramShape(p.Type) == "Object" {
 			var others []jen.Code
 			for _, q := range o.Params {
 				if q.In == "query" && q != p {
@@ -480,12 +501,19 @@ func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
 		x = "(*" + field + ")"
 	}
 	var present []jen.Code
+	if d := objectParam(p); d != nil {
+		// The property names stand in for the JSON members that a
+		// decoded body scans, so that Validate finds absent required
+		// properties and undeclared ones.
+		read = jen.List(jen.Id("names"), jen.Id("ok"), jen.Err()).Op(":=").Add(jen.Id("perrs").Dot("ReadObject").Call(jen.Id("r"), sv, jen.Op("&").Id(field)))
+		present = append(present, jen.Id(field).Dot("scan").Op("=").Id(objectVar(d)).Dot("ScanNames").Call(jen.Id("names")))
+	}
 	var checks []jen.Code
 	e.inDirection("InRequest", func() { checks = e.site(x, p.Type, `""`, 0) })
 	if len(checks) > 0 {
-		block := append([]jen.Code{jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors"))}, checks...)
-		block = append(block, jen.Id("perrs").Dot("AddValidation").Call(jen.Lit(p.Name), jen.Lit(p.In), jen.Op("*").Id("e")))
-		present = block
+		present = append(present, jen.Id("e").Op(":=").New(jen.Qual(oasPkg, "Errors")))
+		present = append(present, checks...)
+		present = append(present, jen.Id("perrs").Dot("AddValidation").Call(jen.Lit(p.Name), jen.Lit(p.In), jen.Op("*").Id("e")))
 	}
 	if p.JSONContent && x != field {
 		// A JSON parameter can be the text null, which leaves the

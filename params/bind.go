@@ -115,7 +115,9 @@ func (s *Spec) SetItems(items []string, dst any) error {
 
 // SetObject converts the properties of an object parameter into *dst, a
 // pointer to a map with string keys or to a struct whose fields carry
-// json tags. Properties a struct does not declare are ignored.
+// json tags. Properties a struct does not declare go into its
+// AdditionalProperties map, as generated types name it, and are ignored
+// when it has none.
 func (s *Spec) SetObject(props []Property, dst any) error {
 	v := reflect.ValueOf(dst).Elem()
 	if v.Kind() == reflect.Pointer {
@@ -141,16 +143,39 @@ func (s *Spec) SetObject(props []Property, dst any) error {
 		fields := jsonFields(v.Type())
 		for _, p := range props {
 			i, ok := fields[p.Name]
+			if ok {
+				if err := s.set(p.Value, v.Field(i)); err != nil {
+					return fmt.Errorf("property %q: %w", p.Name, err)
+				}
+				continue
+			}
+			extra, ok := additional(v)
 			if !ok {
 				continue
 			}
-			if err := s.set(p.Value, v.Field(i)); err != nil {
+			if extra.IsNil() {
+				extra.Set(reflect.MakeMap(extra.Type()))
+			}
+			elem := reflect.New(extra.Type().Elem()).Elem()
+			if err := s.set(p.Value, elem); err != nil {
 				return fmt.Errorf("property %q: %w", p.Name, err)
 			}
+			extra.SetMapIndex(reflect.ValueOf(p.Name).Convert(extra.Type().Key()), elem)
 		}
 		return nil
 	}
 	return s.unsupported(fmt.Sprintf("an object parameter cannot be read into %s", v.Type()))
+}
+
+// additional returns the AdditionalProperties field of the struct v, a
+// map with string keys that encoding/json skips, which generated types
+// use for the properties their schema does not list.
+func additional(v reflect.Value) (reflect.Value, bool) {
+	f, ok := v.Type().FieldByName("AdditionalProperties")
+	if !ok || len(f.Index) != 1 || f.Type.Kind() != reflect.Map || f.Type.Key().Kind() != reflect.String || f.Tag.Get("json") != "-" {
+		return reflect.Value{}, false
+	}
+	return v.Field(f.Index[0]), true
 }
 
 // jsonFields maps the JSON names of a struct's exported fields to their
@@ -246,15 +271,7 @@ func Properties(v any) []Property {
 	var out []Property
 	switch rv.Kind() {
 	case reflect.Map:
-		keys := rv.MapKeys()
-		names := make([]string, len(keys))
-		for i, k := range keys {
-			names[i] = k.String()
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			out = append(out, Property{Name: n, Value: Format(rv.MapIndex(reflect.ValueOf(n).Convert(rv.Type().Key())).Interface())})
-		}
+		out = mapProperties(rv, out)
 	case reflect.Struct:
 		for i := range rv.NumField() {
 			f := rv.Type().Field(i)
@@ -274,6 +291,23 @@ func Properties(v any) []Property {
 			}
 			out = append(out, Property{Name: name, Value: Format(fv.Interface())})
 		}
+		if extra, ok := additional(rv); ok {
+			out = mapProperties(extra, out)
+		}
+	}
+	return out
+}
+
+// mapProperties appends the entries of the map m to out in sorted key
+// order.
+func mapProperties(m reflect.Value, out []Property) []Property {
+	names := make([]string, 0, m.Len())
+	for _, k := range m.MapKeys() {
+		names = append(names, k.String())
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		out = append(out, Property{Name: n, Value: Format(m.MapIndex(reflect.ValueOf(n).Convert(m.Type().Key())).Interface())})
 	}
 	return out
 }

@@ -110,6 +110,32 @@ func TestSetItemsAndObject(t *testing.T) {
 	}
 }
 
+// open is a generated type for an object schema with
+// additionalProperties.
+type open struct {
+	Size                 int64            `json:"size"`
+	AdditionalProperties map[string]int64 `json:"-"`
+}
+
+func TestObjectAdditionalProperties(t *testing.T) {
+	s := &Spec{Name: "p", In: InQuery}
+	var o open
+	if err := s.SetObject([]Property{{"size", "1"}, {"b", "3"}, {"a", "2"}}, &o); err != nil {
+		t.Fatal(err)
+	}
+	want := open{Size: 1, AdditionalProperties: map[string]int64{"a": 2, "b": 3}}
+	if !reflect.DeepEqual(o, want) {
+		t.Errorf("SetObject = %+v, want %+v", o, want)
+	}
+	if err := s.SetObject([]Property{{"c", "x"}}, &o); err == nil {
+		t.Errorf("SetObject accepted an additional property of the wrong type")
+	}
+	got := Properties(want)
+	if w := []Property{{"size", "1"}, {"a", "2"}, {"b", "3"}}; !reflect.DeepEqual(got, w) {
+		t.Errorf("Properties = %v, want %v", got, w)
+	}
+}
+
 func TestFormatRoundTrips(t *testing.T) {
 	c := color("blue")
 	cases := []struct {

@@ -474,6 +474,27 @@ func (p *ParamErrors) Parsed(err error) bool {
 	return false
 }
 
+// ReadObject is ReadParam for an object parameter read into a struct. It
+// also returns the property names the request carries, which the caller
+// checks against the schema's required and declared properties.
+func (p *ParamErrors) ReadObject(r *http.Request, spec *params.Spec, dst any) ([]string, bool, error) {
+	props, ok, err := spec.Object(r)
+	if err == nil && ok {
+		err = spec.SetObject(props, dst)
+	}
+	if err != nil {
+		if !p.Add(err) {
+			return nil, false, err
+		}
+		return nil, false, nil
+	}
+	names := make([]string, len(props))
+	for i, prop := range props {
+		names[i] = prop.Name
+	}
+	return names, ok, nil
+}
+
 // ReadParam reads the parameter that spec describes from r into dst, a
 // pointer to the request field, and reports whether the request carries
 // it. Failures about the client's input are recorded in p; the error it
