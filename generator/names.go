@@ -17,6 +17,10 @@ var initialisms = map[string]bool{
 	"URI": true, "URL": true, "UUID": true, "XML": true,
 }
 
+// mixedCase are words written with capitals inside, as their owners
+// spell them (OAuth2, OpenID), with or without a version number after.
+var mixedCase = map[string]string{"OAUTH": "OAuth", "OPENID": "OpenID"}
+
 // goName turns any string into an exported Go identifier: words split at
 // separators and case changes are capitalised and joined, initialisms are
 // upper-cased, and a name that would not start with a letter gets the
@@ -28,6 +32,11 @@ func goName(s string) string {
 		upper := strings.ToUpper(w)
 		if initialisms[upper] {
 			b.WriteString(upper)
+			continue
+		}
+		base := strings.TrimRight(upper, "0123456789")
+		if spelled, ok := mixedCase[base]; ok {
+			b.WriteString(spelled + upper[len(base):])
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(w)
@@ -141,6 +150,14 @@ func lowerName(s string) string {
 	out := string(unicode.ToLower(r)) + name[size:]
 	if initialisms[name] {
 		out = strings.ToLower(name)
+	}
+	if words := splitWords(s); len(words) > 0 {
+		// A mixed-case first word is lowered whole: oauthToken, not
+		// oAuthToken.
+		first := strings.ToUpper(words[0])
+		if _, ok := mixedCase[strings.TrimRight(first, "0123456789")]; ok {
+			out = strings.ToLower(first) + name[len(first):]
+		}
 	}
 	if isGoKeyword(out) || isPredeclared(out) {
 		out += "_"

@@ -106,7 +106,7 @@ func (c credentials) authenticator() (*middleware.Authenticator, error) {
 		Bearer: func(_ context.Context, token string) (any, []string, error) {
 			return lookupToken(c.bearer, token)
 		},
-		Oauth: func(_ context.Context, token string) (any, []string, error) {
+		OAuth: func(_ context.Context, token string) (any, []string, error) {
 			return lookupToken(c.oauth, token)
 		},
 	})

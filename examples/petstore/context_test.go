@@ -126,7 +126,7 @@ func TestAuthErrorsUseServerErrorHandler(t *testing.T) {
 		Bearer: func(context.Context, string) (any, []string, error) {
 			return nil, nil, middleware.ErrInvalidCredentials
 		},
-		Oauth: func(context.Context, string) (any, []string, error) {
+		OAuth: func(context.Context, string) (any, []string, error) {
 			return nil, nil, middleware.ErrInvalidCredentials
 		},
 	})

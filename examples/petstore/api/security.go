@@ -34,11 +34,11 @@ type SecurityValidators struct {
 	// middleware.ErrInvalidCredentials for credentials it rejects (401); any
 	// other error gives a 500 response.
 	Bearer func(ctx context.Context, token string) (any, []string, error)
-	// Oauth checks a bearer token and returns its scopes for the scheme "oauth".
+	// OAuth checks a bearer token and returns its scopes for the scheme "oauth".
 	// It returns the principal, or an error wrapping
 	// middleware.ErrInvalidCredentials for credentials it rejects (401); any
 	// other error gives a 500 response.
-	Oauth func(ctx context.Context, token string) (any, []string, error)
+	OAuth func(ctx context.Context, token string) (any, []string, error)
 	// Custom replaces the validator of any scheme by name, for custom schemes
 	// (middleware.RequestValidator) or principals of a concrete type.
 	Custom map[string]middleware.Validator
@@ -55,8 +55,8 @@ func NewAuthenticator(v SecurityValidators) (*middleware.Authenticator, error) {
 	if v.Bearer != nil {
 		validators["bearer"] = middleware.TokenValidator(v.Bearer)
 	}
-	if v.Oauth != nil {
-		validators["oauth"] = middleware.TokenValidator(v.Oauth)
+	if v.OAuth != nil {
+		validators["oauth"] = middleware.TokenValidator(v.OAuth)
 	}
 	for name, val := range v.Custom {
 		validators[name] = val
