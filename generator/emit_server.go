@@ -416,9 +416,9 @@ func (e *emitter) paramSpecVars(f *jen.File, o *Operation) {
 			fields[jen.Id("AllowReserved")] = jen.True()
 		}
 		if d := objectParam(p); d != nil && d.Closed && p.Explode && p.Style == "form" {
-			// Every query key or cookie outside a closed object's
-			// properties belongs to something else, so only the declared
-			// names are read.
+			// A query key or cookie outside a closed object's properties
+			// belongs to another parameter, so only the declared names
+			// are read.
 			var names []jen.Code
 			for _, fl := range d.Fields {
 				names = append(names, jen.Lit(fl.JSONName))
@@ -502,9 +502,9 @@ func (e *emitter) decodeParam(o *Operation, p *Param) []jen.Code {
 	}
 	var present []jen.Code
 	if d := objectParam(p); d != nil {
-		// The property names stand in for the JSON members that a
-		// decoded body scans, so that Validate finds absent required
-		// properties and undeclared ones.
+		// Validate checks the property names as it checks the members
+		// of a JSON body, for absent required properties and
+		// undeclared ones.
 		read = jen.List(jen.Id("names"), jen.Id("ok"), jen.Err()).Op(":=").Add(jen.Id("perrs").Dot("ReadObject").Call(jen.Id("r"), sv, jen.Op("&").Id(field)))
 		present = append(present, jen.Id(field).Dot("scan").Op("=").Id(objectVar(d)).Dot("ScanNames").Call(jen.Id("names")))
 	}

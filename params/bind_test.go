@@ -110,20 +110,20 @@ func TestSetItemsAndObject(t *testing.T) {
 	}
 }
 
-// open is a generated type for an object schema with
-// additionalProperties.
-type open struct {
+// openObject has the shape of a generated type for an object schema
+// with additionalProperties.
+type openObject struct {
 	Size                 int64            `json:"size"`
 	AdditionalProperties map[string]int64 `json:"-"`
 }
 
 func TestObjectAdditionalProperties(t *testing.T) {
 	s := &Spec{Name: "p", In: InQuery}
-	var o open
+	var o openObject
 	if err := s.SetObject([]Property{{"size", "1"}, {"b", "3"}, {"a", "2"}}, &o); err != nil {
 		t.Fatal(err)
 	}
-	want := open{Size: 1, AdditionalProperties: map[string]int64{"a": 2, "b": 3}}
+	want := openObject{Size: 1, AdditionalProperties: map[string]int64{"a": 2, "b": 3}}
 	if !reflect.DeepEqual(o, want) {
 		t.Errorf("SetObject = %+v, want %+v", o, want)
 	}
