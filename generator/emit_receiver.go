@@ -460,8 +460,8 @@ func (e *emitter) dispatchBody(w *ReceiverWebhook) []jen.Code {
 	}
 
 	out = append(out,
-		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("body"), target), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("webhook %q: %w: %w"), name, jen.Qual(webhookPkg, "ErrMalformedPayload"), jen.Err())),
+		jen.If(jen.Err().Op(":=").Qual(webhookPkg, "DecodePayload").Call(name, jen.Id("body"), target), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err()),
 		),
 	)
 

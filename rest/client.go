@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/whgen/whgen/oas"
 )
 
 // RequestEditor changes an outgoing request, for example to add
@@ -86,7 +88,7 @@ func DecodeResponse(resp *http.Response, body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(body, dst); err != nil {
+	if err := oas.Unmarshal(body, dst); err != nil {
 		if !json.Valid(body) {
 			return &UnexpectedStatusError{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
 		}

@@ -7,12 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math/big"
 	"mime"
 	"net/http"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -169,27 +167,16 @@ func DecodeJSON(body []byte, dst any) error {
 	if at := oas.DeeperThan(body, MaxJSONDepth); at >= 0 {
 		return problem.NewError(http.StatusBadRequest, fmt.Sprintf("the request body nests arrays and objects more than %d levels deep (at byte %d)", MaxJSONDepth, at))
 	}
-	err := json.Unmarshal(body, dst)
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && strings.HasPrefix(te.Value, "number") {
-		// JSON Schema counts 2.0 and 1e3 as integers, which encoding/json
-		// does not decode into Go integers. Written as 2 and 1000 they do.
-		if fixed, ok := wholeNumbers(body); ok {
-			err = json.Unmarshal(fixed, dst)
-		}
-	}
+	err := oas.Unmarshal(body, dst)
 	if err != nil {
 		var se *json.SyntaxError
+		var te *oas.TypeError
 		switch {
 		case errors.As(err, &se):
 			return problem.Wrap(err, http.StatusBadRequest, fmt.Sprintf("the request body is not valid JSON: %s at byte %d", se.Error(), se.Offset))
 		case errors.As(err, &te):
 			p := problem.New(http.StatusUnprocessableEntity, "the request body does not match the schema")
-			detail := fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)
-			if d, ok := outOfRange(te); ok {
-				detail = d
-			}
-			p.Errors = []problem.FieldError{{Pointer: fieldPointer(te.Field), Detail: detail}}
+			p.Errors = []problem.FieldError{{Pointer: te.Pointer, Detail: te.Detail}}
 			return &problem.Error{Problem: p, Err: err}
 		}
 		// The JSON is well formed, so a value rejected while decoding (a
@@ -198,115 +185,6 @@ func DecodeJSON(body []byte, dst any) error {
 		return &problem.Error{Problem: p, Err: err}
 	}
 	return nil
-}
-
-// wholeNumbers rewrites the numbers in the JSON document body that have a
-// fraction or exponent but a whole value within the int64 range, such as
-// 2.0 or 1e3, as integers. It reports whether it changed any. Strings are
-// left alone, and the check is exact: 2.0000000000000001 is not whole.
-func wholeNumbers(body []byte) ([]byte, bool) {
-	var out []byte
-	last, changed := 0, false
-	for i := 0; i < len(body); i++ {
-		switch c := body[i]; {
-		case c == '"':
-			// Skip the string, escapes included.
-			for i++; i < len(body) && body[i] != '"'; i++ {
-				if body[i] == '\\' {
-					i++
-				}
-			}
-		case c == '-' || c >= '0' && c <= '9':
-			j := i
-			for j < len(body) && strings.IndexByte("+-.0123456789eE", body[j]) >= 0 {
-				j++
-			}
-			tok := body[i:j]
-			if bytes.ContainsAny(tok, ".eE") && smallExponent(tok) {
-				var r big.Rat
-				if _, ok := r.SetString(string(tok)); ok && r.IsInt() && r.Num().IsInt64() {
-					out = append(out, body[last:i]...)
-					out = r.Num().Append(out, 10)
-					last, changed = j, true
-				}
-			}
-			i = j - 1
-		}
-	}
-	if !changed {
-		return nil, false
-	}
-	return append(out, body[last:]...), true
-}
-
-// outOfRange returns the detail for a whole number too large or too small
-// for the Go integer type that te names, which encoding/json reports as a
-// type error.
-func outOfRange(te *json.UnmarshalTypeError) (string, bool) {
-	tok, ok := strings.CutPrefix(te.Value, "number ")
-	if !ok || !smallExponent([]byte(tok)) {
-		return "", false
-	}
-	var r big.Rat
-	if _, ok := r.SetString(tok); !ok || !r.IsInt() {
-		return "", false
-	}
-	var lo, hi int64
-	switch te.Type.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		bits := te.Type.Bits()
-		lo, hi = -1<<(bits-1), 1<<(bits-1)-1
-	default:
-		return "", false
-	}
-	if r.Sign() < 0 {
-		return fmt.Sprintf("must be at least %d, not %s", lo, tok), true
-	}
-	return fmt.Sprintf("must be at most %d, not %s", hi, tok), true
-}
-
-// smallExponent reports whether the number token tok is short and its
-// exponent, if any, is within ±64, so that big.Rat need not build 10^n for
-// a hostile n. Every whole int64 written in a reasonable way passes.
-func smallExponent(tok []byte) bool {
-	if len(tok) > 64 {
-		return false
-	}
-	k := bytes.IndexAny(tok, "eE")
-	if k < 0 {
-		return true
-	}
-	exp, err := strconv.Atoi(string(tok[k+1:]))
-	return err == nil && exp >= -64 && exp <= 64
-}
-
-// fieldPointer turns the dotted path of a json.UnmarshalTypeError, which
-// is empty for the whole body, into a JSON pointer.
-func fieldPointer(field string) string {
-	ptr := ""
-	if field == "" {
-		return ptr
-	}
-	for name := range strings.SplitSeq(field, ".") {
-		ptr = oas.Join(ptr, name)
-	}
-	return ptr
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
-		return "an integer"
-	case "string":
-		return "a string"
-	case "bool":
-		return "a boolean"
-	case "slice", "array":
-		return "an array"
-	case "struct", "map":
-		return "an object"
-	}
-	return "a number"
 }
 
 // Invalid returns the 422 problem for a body that breaks its schema, or

@@ -31,12 +31,13 @@ var ErrInvalidKey = errors.New("invalid key")
 
 // Errors that a Dispatcher wraps to choose the receiver's response.
 var (
-	// ErrMalformedPayload means that the body is not valid JSON or does not
-	// decode into the webhook's type. The receiver responds with 400.
+	// ErrMalformedPayload means that the body is not valid JSON. The
+	// receiver responds with 400.
 	ErrMalformedPayload = errors.New("malformed payload")
 
-	// ErrInvalidPayload means that the body decodes but violates the
-	// webhook's schema. The receiver responds with 422.
+	// ErrInvalidPayload means that the body is valid JSON but violates the
+	// webhook's schema, a value of the wrong type included. The receiver
+	// responds with 422.
 	ErrInvalidPayload = errors.New("invalid payload")
 
 	// ErrUnknownEvent means that the delivery routes to no webhook and no

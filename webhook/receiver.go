@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/whgen/whgen/oas"
 	"github.com/whgen/whgen/problem"
 )
 
@@ -19,7 +20,7 @@ import (
 // delivery routes to and calls the user's typed handler.
 //
 // Dispatch returns nil when the handler succeeded. Otherwise it returns an
-// error wrapping ErrMalformedPayload when body does not decode,
+// error wrapping ErrMalformedPayload when body is not JSON,
 // ErrInvalidPayload when it violates the webhook's schema, or
 // ErrUnknownEvent when the delivery routes to no webhook and no fallback
 // handler took it. Any other error is a handler failure. The context carries
@@ -70,7 +71,9 @@ const retryAfterSeconds = 5
 //     If that copy fails, the retry is handled, and if it succeeds, the
 //     retry gets 204.
 //   - 413: the body exceeds MaxBodyBytes.
-//   - 422: the Dispatcher returned ErrInvalidPayload.
+//   - 422: the Dispatcher returned ErrInvalidPayload. The problem's errors
+//     list the invalid values by JSON pointer when the error wraps an
+//     oas.Errors or *oas.TypeError.
 //   - 500: the handler returned another error or panicked. The panic is
 //     recovered, except http.ErrAbortHandler, which is re-raised.
 //   - 503 with Retry-After: the replay store failed or is full.
@@ -261,7 +264,45 @@ func writeError(w http.ResponseWriter, err error) {
 		w.WriteHeader(status)
 		return
 	}
-	_ = problem.Write(w, problem.New(status, errorDetail(status, err)))
+	p := problem.New(status, errorDetail(status, err))
+	if status == http.StatusUnprocessableEntity {
+		p.Errors = fieldErrors(err)
+	}
+	_ = problem.Write(w, p)
+}
+
+// fieldErrors lists the values that err, a decoding or validation error,
+// locates in the payload.
+func fieldErrors(err error) []problem.FieldError {
+	var te *oas.TypeError
+	if errors.As(err, &te) {
+		return []problem.FieldError{{Pointer: te.Pointer, Detail: te.Detail}}
+	}
+	var ve oas.Errors
+	if !errors.As(err, &ve) {
+		return nil
+	}
+	out := make([]problem.FieldError, len(ve))
+	for i, v := range ve {
+		out[i] = problem.FieldError{Pointer: v.Pointer, Detail: v.Message}
+	}
+	return out
+}
+
+// DecodePayload decodes the JSON body of a delivery for the webhook name
+// into dst, a pointer, as generated Dispatchers do. Its error wraps
+// ErrMalformedPayload when body is not JSON and ErrInvalidPayload when a
+// value has the wrong type. Like JSON Schema, it takes 2.0 as an integer.
+func DecodePayload(name string, body []byte, dst any) error {
+	err := oas.Unmarshal(body, dst)
+	if err == nil {
+		return nil
+	}
+	var te *oas.TypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("webhook %q: %w: %w", name, ErrInvalidPayload, err)
+	}
+	return fmt.Errorf("webhook %q: %w: %w", name, ErrMalformedPayload, err)
 }
 
 // errorDetail returns the problem detail for err. Only 4xx responses carry the

@@ -528,3 +528,65 @@ func TestStatusCode(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodePayload(t *testing.T) {
+	type payload struct {
+		Count int32    `json:"count"`
+		Tags  []string `json:"tags"`
+	}
+	var p payload
+	if err := webhook.DecodePayload("order.paid", []byte(`{"count": 2.0, "tags": ["a"]}`), &p); err != nil {
+		t.Fatalf("whole number written 2.0: %v", err)
+	}
+	if p.Count != 2 {
+		t.Errorf("count = %d, want 2", p.Count)
+	}
+	for body, want := range map[string]int{
+		`{"count": "2"}`:         http.StatusUnprocessableEntity,
+		`{"tags": ["a", 1]}`:     http.StatusUnprocessableEntity,
+		`{"count": 1e10}`:        http.StatusUnprocessableEntity,
+		`{"count": 2`:            http.StatusBadRequest,
+		`{"tags": ["a", "b"]} x`: http.StatusBadRequest,
+	} {
+		err := webhook.DecodePayload("order.paid", []byte(body), &payload{})
+		if got := webhook.StatusCode(err); got != want {
+			t.Errorf("DecodePayload(%s) = %v, status %d, want %d", body, err, got, want)
+		}
+	}
+}
+
+func TestReceiverListsInvalidValues(t *testing.T) {
+	rc := &webhook.Receiver{
+		Verifier: webhook.VerifierFunc(func([]byte, http.Header, time.Time) (webhook.Delivery, error) {
+			return webhook.Delivery{ID: "msg_1"}, nil
+		}),
+		Dispatcher: webhook.DispatcherFunc(func(_ context.Context, _ *webhook.Delivery, body []byte) error {
+			var p struct {
+				Tags []string `json:"tags"`
+			}
+			return webhook.DecodePayload("order.paid", body, &p)
+		}),
+	}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	resp, err := http.Post(srv.URL, "application/json", strings.NewReader(`{"tags": ["a", 1]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var p struct {
+		Errors []struct {
+			Pointer string `json:"pointer"`
+			Detail  string `json:"detail"`
+		} `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("status %d, want 422", resp.StatusCode)
+	}
+	if len(p.Errors) != 1 || p.Errors[0].Pointer != "/tags/1" || p.Errors[0].Detail != "must be a string, not number" {
+		t.Errorf("errors = %+v, want one at /tags/1", p.Errors)
+	}
+}

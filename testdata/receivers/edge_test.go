@@ -41,7 +41,7 @@ func TestEdgeRoutes(t *testing.T) {
 		{"closed by second enum value", "order", "standard-webhooks", `{"id":"1","action":"fulfilled"}`, false, 204, "HandleOrderClosed order.closed"},
 		{"other action goes to default", "order", "standard-webhooks", `{"id":"1","action":"returned"}`, false, 204, "HandleOrderOther order.other"},
 		{"missing action fails default's schema", "order", "standard-webhooks", `{"id":"1"}`, false, 422, ""},
-		{"action of wrong type", "order", "standard-webhooks", `{"id":"1","action":5}`, false, 400, ""},
+		{"action of wrong type", "order", "standard-webhooks", `{"id":"1","action":5}`, false, 422, ""},
 		{"text body", "note", "github", "hello", false, 204, "HandleNote note"},
 		{"text body with other scheme", "note", "standard-webhooks", "hello", false, 401, ""},
 		{"no body", "ping", "standard-webhooks", "", false, 204, "HandlePing ping"},

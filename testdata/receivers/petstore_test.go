@@ -194,7 +194,8 @@ func TestPetstoreHostileInput(t *testing.T) {
 		{name: "payload not an object", body: `["pet.created"]`, want: 400},
 		{name: "schema violation", body: strings.Replace(petCreated, `"dog"`, `"dragon"`, 1), want: 422, wantDetail: "/data/species"},
 		{name: "required property missing", body: strings.Replace(petCreated, `"name":"Rex",`, ``, 1), want: 422, wantDetail: "/data/name"},
-		{name: "wrong JSON type", body: strings.Replace(petCreated, `"weightKg":12.5`, `"weightKg":"heavy"`, 1), want: 400},
+		{name: "wrong JSON type", body: strings.Replace(petCreated, `"weightKg":12.5`, `"weightKg":"heavy"`, 1), want: 422, wantDetail: "/data/weightKg"},
+		{name: "wrong type in array", body: strings.Replace(petCreated, `"house-trained"`, `7`, 1), want: 422, wantDetail: "/data/tags/1"},
 		{name: "GET", body: petCreated, mutate: func(r *http.Request) { r.Method = http.MethodGet }, want: 405},
 	}
 	for _, tt := range tests {

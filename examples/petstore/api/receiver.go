@@ -5,7 +5,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/whgen/whgen/oas"
@@ -156,8 +155,8 @@ type webhookDispatch struct {
 // dispatchAdoptionFailed handles a delivery of the webhook "adoption.failed".
 func (x webhookDispatch) dispatchAdoptionFailed(ctx context.Context, d *webhook.Delivery, body []byte) error {
 	event := new(AdoptionFailedEvent)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "adoption.failed", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("adoption.failed", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)
@@ -173,8 +172,8 @@ func (x webhookDispatch) dispatchInventoryLow(ctx context.Context, d *webhook.De
 		return x.h.HandleInventoryLow(ctx, nil, d)
 	}
 	event := new(InventoryLowPayload)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "inventory.low", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("inventory.low", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)
@@ -187,8 +186,8 @@ func (x webhookDispatch) dispatchInventoryLow(ctx context.Context, d *webhook.De
 // dispatchPetAdopted handles a delivery of the webhook "pet.adopted".
 func (x webhookDispatch) dispatchPetAdopted(ctx context.Context, d *webhook.Delivery, body []byte) error {
 	event := new(PetAdoptedEvent)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "pet.adopted", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("pet.adopted", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)
@@ -201,8 +200,8 @@ func (x webhookDispatch) dispatchPetAdopted(ctx context.Context, d *webhook.Deli
 // dispatchPetCreated handles a delivery of the webhook "pet.created".
 func (x webhookDispatch) dispatchPetCreated(ctx context.Context, d *webhook.Delivery, body []byte) error {
 	event := new(PetCreatedEvent)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "pet.created", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("pet.created", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)

@@ -5,7 +5,6 @@ package commentinjection
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/whgen/whgen/oas"
@@ -111,8 +110,8 @@ func (x webhookDispatch) dispatchEvilFuncMain(ctx context.Context, d *webhook.De
 		return x.h.HandleEvilFuncMain(ctx, nil, d)
 	}
 	event := new(EvilFuncMainPayload)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "evil\n}\nfunc main() {}\n//", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("evil\n}\nfunc main() {}\n//", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)

@@ -5,7 +5,6 @@ package diagnosticnewline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/whgen/whgen/oas"
@@ -108,8 +107,8 @@ func (x webhookDispatch) dispatchTwoLines(ctx context.Context, d *webhook.Delive
 		return x.h.HandleTwoLines(ctx, nil, d)
 	}
 	event := new(TwoLinesPayload)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "two\nlines", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("two\nlines", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)

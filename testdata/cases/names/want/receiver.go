@@ -5,7 +5,6 @@ package names
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/whgen/whgen/oas"
@@ -141,8 +140,8 @@ func (x webhookDispatch) dispatchUserCreatedOp(ctx context.Context, d *webhook.D
 		return x.h.HandleUserCreatedOp(ctx, nil, d)
 	}
 	event := new(UserName3)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "user.created", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("user.created", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)

@@ -5,7 +5,6 @@ package webhooks31
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/whgen/whgen/oas"
@@ -120,8 +119,8 @@ type webhookDispatch struct {
 // dispatchInvoiceCreated handles a delivery of the webhook "invoice.created".
 func (x webhookDispatch) dispatchInvoiceCreated(ctx context.Context, d *webhook.Delivery, body []byte) error {
 	event := new(Invoice)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "invoice.created", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("invoice.created", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)
@@ -137,8 +136,8 @@ func (x webhookDispatch) dispatchInvoiceVoided(ctx context.Context, d *webhook.D
 		return x.h.HandleInvoiceVoided(ctx, nil, d)
 	}
 	event := new(Invoice)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "invoice.voided", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("invoice.voided", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)

@@ -5,7 +5,6 @@ package webhooksboth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/whgen/whgen/oas"
@@ -136,8 +135,8 @@ func (x webhookDispatch) dispatchOnlyExtension(ctx context.Context, d *webhook.D
 		return x.h.HandleOnlyExtension(ctx, nil, d)
 	}
 	event := new(OnlyExtensionPayload)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "only.extension", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("only.extension", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)

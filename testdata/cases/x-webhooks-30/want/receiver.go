@@ -5,7 +5,6 @@ package xwebhooks30
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/whgen/whgen/oas"
@@ -119,8 +118,8 @@ type webhookDispatch struct {
 // dispatchOrderPaid handles a delivery of the webhook "order.paid".
 func (x webhookDispatch) dispatchOrderPaid(ctx context.Context, d *webhook.Delivery, body []byte) error {
 	event := new(Order)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "order.paid", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("order.paid", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)
@@ -136,8 +135,8 @@ func (x webhookDispatch) dispatchOrderRefunded(ctx context.Context, d *webhook.D
 		return x.h.HandleOrderRefunded(ctx, nil, d)
 	}
 	event := new(OrderRefundedPayload)
-	if err := json.Unmarshal(body, event); err != nil {
-		return fmt.Errorf("webhook %q: %w: %w", "order.refunded", webhook.ErrMalformedPayload, err)
+	if err := webhook.DecodePayload("order.refunded", body, event); err != nil {
+		return err
 	}
 	e := new(oas.Errors)
 	event.validate("", e, oas.AnyDirection)

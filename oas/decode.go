@@ -1,0 +1,313 @@
+package oas
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// A TypeError is a JSON value whose type does not fit the Go value it
+// decodes into, such as a string for an integer property, located by a
+// JSON pointer.
+type TypeError struct {
+	// Pointer locates the value in the document: "" for the whole
+	// document, "/items/2/id" for a member inside an array.
+	Pointer string
+	// Detail is the type the value must have, in words such as "must be
+	// an integer, not string".
+	Detail string
+	// Err is the error from encoding/json.
+	Err *json.UnmarshalTypeError
+}
+
+// Error returns "pointer: detail", or the detail alone for the whole
+// document.
+func (e *TypeError) Error() string {
+	if e.Pointer == "" {
+		return e.Detail
+	}
+	return e.Pointer + ": " + e.Detail
+}
+
+// Unwrap returns the error from encoding/json.
+func (e *TypeError) Unwrap() error { return e.Err }
+
+// Unmarshal decodes the JSON document data into dst as json.Unmarshal
+// does, with two differences that JSON Schema calls for. A number with a
+// fraction or exponent but a whole value, such as 2.0 or 1e3, is an
+// integer, so it decodes into a Go integer. A value of the wrong type is
+// returned as a *TypeError whose pointer includes array indexes, which
+// json.UnmarshalTypeError leaves out.
+func Unmarshal(data []byte, dst any) error {
+	err := json.Unmarshal(data, dst)
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	if strings.HasPrefix(te.Value, "number") {
+		if fixed, ok := wholeNumbers(data); ok {
+			data = fixed
+			if err = json.Unmarshal(data, dst); !errors.As(err, &te) {
+				return err
+			}
+		}
+	}
+	detail := fmt.Sprintf("must be %s, not %s", jsonKind(te.Type.Kind()), te.Value)
+	if d, ok := outOfRange(te); ok {
+		detail = d
+	}
+	return &TypeError{Pointer: locate(data, te), Detail: detail, Err: te}
+}
+
+// jsonKind names the JSON type that values of a Go kind decode from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a number"
+}
+
+// node is a JSON value with its object members in document order, which
+// a map[string]any loses.
+type node struct {
+	kind    string // "object", "array", "string", "number", "bool" or "null"
+	number  string // the text of a number
+	keys    []string
+	members []*node // the values of an object's keys, or an array's items
+}
+
+// parseTree reads the valid JSON document data into a tree of nodes. Its
+// recursion is bounded because encoding/json rejects documents nested
+// more than 10,000 levels deep before it decodes them.
+func parseTree(data []byte) (*node, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var read func() (*node, error)
+	read = func() (*node, error) {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			n := &node{kind: "array"}
+			if t == '{' {
+				n.kind = "object"
+			}
+			for dec.More() {
+				if n.kind == "object" {
+					key, err := dec.Token()
+					if err != nil {
+						return nil, err
+					}
+					n.keys = append(n.keys, key.(string))
+				}
+				m, err := read()
+				if err != nil {
+					return nil, err
+				}
+				n.members = append(n.members, m)
+			}
+			_, err := dec.Token() // the closing bracket
+			return n, err
+		case string:
+			return &node{kind: "string"}, nil
+		case json.Number:
+			return &node{kind: "number", number: t.String()}, nil
+		case bool:
+			return &node{kind: "bool"}, nil
+		}
+		return &node{kind: "null"}, nil
+	}
+	return read()
+}
+
+// locate returns the JSON pointer of the value that a
+// json.UnmarshalTypeError is about. The error's Field names the struct
+// fields on the way, "items.id", but no array indexes or map keys, and
+// its Offset counts from the start of the innermost UnmarshalJSON call,
+// not of the document. So locate walks data along the field names, trying
+// every array item and map value in document order, and returns the
+// first value of the JSON type the error reports, since encoding/json
+// reports the first error it meets. It returns the pointer of the
+// deepest field it reached when no such value matches.
+func locate(data []byte, te *json.UnmarshalTypeError) string {
+	root, err := parseTree(data)
+	if err != nil {
+		return ""
+	}
+	var fields []string
+	if te.Field != "" {
+		fields = strings.Split(te.Field, ".")
+	}
+	f := finder{value: te.Value, failed: map[visit]bool{}}
+	if ptr, ok := f.find(root, "", fields); ok {
+		return ptr
+	}
+	// Fall back on the struct fields alone.
+	ptr := ""
+	for _, f := range fields {
+		ptr = Join(ptr, f)
+	}
+	return ptr
+}
+
+// finder searches a tree for the value that a type error is about.
+type finder struct {
+	// value is the JSON type of the value in the form of
+	// json.UnmarshalTypeError.Value, such as "string" or "number 1.5".
+	value string
+	// failed records the searches that found nothing. An object is
+	// searched both as a struct and as a map, so without it the same
+	// subtree would be searched once for every way of reaching it.
+	failed map[visit]bool
+}
+
+// visit is a search of a node for the rest of the field names, known by
+// their count.
+type visit struct {
+	n      *node
+	fields int
+}
+
+// find searches n, at pointer ptr, for the value reached through the
+// struct fields named in fields.
+func (f *finder) find(n *node, ptr string, fields []string) (string, bool) {
+	if len(fields) == 0 && (n.kind == f.value || n.kind == "number" && f.value == "number "+n.number) {
+		return ptr, true
+	}
+	v := visit{n, len(fields)}
+	if f.failed[v] {
+		return "", false
+	}
+	switch n.kind {
+	case "array":
+		for i, m := range n.members {
+			if p, ok := f.find(m, Index(ptr, i), fields); ok {
+				return p, true
+			}
+		}
+	case "object":
+		if len(fields) > 0 {
+			if i := member(n, fields[0]); i >= 0 {
+				if p, ok := f.find(n.members[i], Join(ptr, n.keys[i]), fields[1:]); ok {
+					return p, true
+				}
+			}
+		}
+		// The object may be a map, whose keys the field names skip.
+		for i, m := range n.members {
+			if p, ok := f.find(m, Join(ptr, n.keys[i]), fields); ok {
+				return p, true
+			}
+		}
+	}
+	f.failed[v] = true
+	return "", false
+}
+
+// member returns the index of the member of the object n that
+// encoding/json decodes into the field named name: the last one with
+// exactly that name, or else the last whose name matches ignoring case.
+func member(n *node, name string) int {
+	folded := -1
+	for i := len(n.keys) - 1; i >= 0; i-- {
+		if n.keys[i] == name {
+			return i
+		}
+		if folded < 0 && strings.EqualFold(n.keys[i], name) {
+			folded = i
+		}
+	}
+	return folded
+}
+
+// wholeNumbers rewrites the numbers in the JSON document data that have a
+// fraction or exponent but a whole value within the int64 range, such as
+// 2.0 or 1e3, as integers. It reports whether it changed any. Strings are
+// left alone, and the check is exact: 2.0000000000000001 is not whole.
+func wholeNumbers(data []byte) ([]byte, bool) {
+	var out []byte
+	last, changed := 0, false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '"':
+			i = skipString(data, i) - 1
+		case c == '-' || c >= '0' && c <= '9':
+			j := i
+			for j < len(data) && strings.IndexByte("+-.0123456789eE", data[j]) >= 0 {
+				j++
+			}
+			tok := data[i:j]
+			if bytes.ContainsAny(tok, ".eE") && smallExponent(tok) {
+				var r big.Rat
+				if _, ok := r.SetString(string(tok)); ok && r.IsInt() && r.Num().IsInt64() {
+					out = append(out, data[last:i]...)
+					out = r.Num().Append(out, 10)
+					last, changed = j, true
+				}
+			}
+			i = j - 1
+		}
+	}
+	if !changed {
+		return nil, false
+	}
+	return append(out, data[last:]...), true
+}
+
+// outOfRange returns the detail for a whole number too large or too small
+// for the Go integer type that te names, which encoding/json reports as a
+// type error.
+func outOfRange(te *json.UnmarshalTypeError) (string, bool) {
+	tok, ok := strings.CutPrefix(te.Value, "number ")
+	if !ok || !smallExponent([]byte(tok)) {
+		return "", false
+	}
+	var r big.Rat
+	if _, ok := r.SetString(tok); !ok || !r.IsInt() {
+		return "", false
+	}
+	var lo, hi int64
+	switch te.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		bits := te.Type.Bits()
+		lo, hi = -1<<(bits-1), 1<<(bits-1)-1
+	default:
+		return "", false
+	}
+	if r.Sign() < 0 {
+		return fmt.Sprintf("must be at least %d, not %s", lo, tok), true
+	}
+	return fmt.Sprintf("must be at most %d, not %s", hi, tok), true
+}
+
+// smallExponent reports whether the number token tok is short and its
+// exponent, if any, is within ±64, so that big.Rat need not build 10^n for
+// a hostile n. Every whole int64 written in a reasonable way passes.
+func smallExponent(tok []byte) bool {
+	if len(tok) > 64 {
+		return false
+	}
+	k := bytes.IndexAny(tok, "eE")
+	if k < 0 {
+		return true
+	}
+	exp, err := strconv.Atoi(string(tok[k+1:]))
+	return err == nil && exp >= -64 && exp <= 64
+}
