@@ -320,30 +320,14 @@ func TestDecodeJSONTypePointers(t *testing.T) {
 }
 
 func TestDecodeJSONWholeNumbers(t *testing.T) {
-	type target struct {
-		N    int64   `json:"n"`
-		F    float64 `json:"f"`
-		S    string  `json:"s"`
-		List []int32 `json:"list"`
+	var v struct {
+		N int64 `json:"n"`
 	}
-	var v target
-	if err := DecodeJSON([]byte(`{"n": 2.0, "f": 2.5, "s": "1.0e1", "list": [1e1, -3.00, 0.5e1]}`), &v); err != nil {
-		t.Fatalf("DecodeJSON of whole numbers with fractions: %v", err)
+	if err := DecodeJSON([]byte(`{"n": 2.0}`), &v); err != nil || v.N != 2 {
+		t.Errorf("DecodeJSON of 2.0 = %v, n = %d; want nil and 2", err, v.N)
 	}
-	if v.N != 2 || v.F != 2.5 || v.S != "1.0e1" || len(v.List) != 3 || v.List[0] != 10 || v.List[1] != -3 || v.List[2] != 5 {
-		t.Errorf("got %+v", v)
-	}
-	for _, body := range []string{
-		`{"n": 2.5}`,
-		`{"n": 2.0000000000000001}`,
-		`{"n": 1e999999999}`,
-		`{"n": 99999999999999999999}`,
-		`{"n": 1e19}`,
-	} {
-		var v target
-		if got := statusOf(t, DecodeJSON([]byte(body), &v)); got != http.StatusUnprocessableEntity {
-			t.Errorf("DecodeJSON(%s): status %d, want 422", body, got)
-		}
+	if got := statusOf(t, DecodeJSON([]byte(`{"n": 2.5}`), &v)); got != http.StatusUnprocessableEntity {
+		t.Errorf("DecodeJSON of 2.5: status %d, want 422", got)
 	}
 }
 
