@@ -17,7 +17,7 @@ type Date struct {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("invalid date %q: want YYYY-MM-DD", s)
+		return Date{}, &FormatError{Format: "date", Value: s, Want: "YYYY-MM-DD", Err: err}
 	}
 	return DateOf(t), nil
 }
@@ -55,3 +55,24 @@ func (d *Date) UnmarshalText(text []byte) error {
 	*d = v
 	return nil
 }
+
+// A FormatError is a string that breaks its format, such as a date that
+// does not exist.
+type FormatError struct {
+	// Format is the OpenAPI format: "date".
+	Format string
+	// Value is the string.
+	Value string
+	// Want shows the form the format requires, such as "YYYY-MM-DD".
+	Want string
+	// Err is the parser's error.
+	Err error
+}
+
+// Error returns "invalid date "2021-02-29": want YYYY-MM-DD".
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("invalid %s %q: want %s", e.Format, e.Value, e.Want)
+}
+
+// Unwrap returns the parser's error.
+func (e *FormatError) Unwrap() error { return e.Err }

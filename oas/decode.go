@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // A TypeError is a JSON value whose type does not fit the Go value it
@@ -21,8 +23,9 @@ type TypeError struct {
 	// Detail is the type the value must have, in words such as "must be
 	// an integer, not string".
 	Detail string
-	// Err is the error from encoding/json.
-	Err *json.UnmarshalTypeError
+	// Err is the error from encoding/json, a *json.UnmarshalTypeError, or
+	// from the value's parser, a *FormatError or *time.ParseError.
+	Err error
 }
 
 // Error returns "pointer: detail", or the detail alone for the whole
@@ -34,17 +37,29 @@ func (e *TypeError) Error() string {
 	return e.Pointer + ": " + e.Detail
 }
 
-// Unwrap returns the error from encoding/json.
+// Unwrap returns Err.
 func (e *TypeError) Unwrap() error { return e.Err }
 
 // Unmarshal decodes the JSON document data into dst as json.Unmarshal
 // does, with two differences that JSON Schema calls for. A number with a
 // fraction or exponent but a whole value, such as 2.0 or 1e3, is an
-// integer, so it decodes into a Go integer. A value of the wrong type is
-// returned as a *TypeError whose pointer includes array indexes, which
+// integer, so it decodes into a Go integer. A value of the wrong type, or
+// a date or date-time string that does not parse, is returned as a
+// *TypeError whose pointer includes array indexes, which
 // json.UnmarshalTypeError leaves out.
 func Unmarshal(data []byte, dst any) error {
 	err := json.Unmarshal(data, dst)
+	if err == nil {
+		return nil
+	}
+	var fe *FormatError
+	var pe *time.ParseError
+	switch {
+	case errors.As(err, &fe):
+		return &TypeError{Pointer: locateString(data, fe.Value), Detail: fmt.Sprintf("must be a %s (%s), not %q", fe.Format, fe.Want, fe.Value), Err: err}
+	case errors.As(err, &pe):
+		return &TypeError{Pointer: locateString(data, pe.Value), Detail: fmt.Sprintf("must be a date-time (RFC 3339), not %q", pe.Value), Err: err}
+	}
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
 		return err
@@ -86,7 +101,7 @@ func jsonKind(k reflect.Kind) string {
 // a map[string]any loses.
 type node struct {
 	kind    string // "object", "array", "string", "number", "bool" or "null"
-	number  string // the text of a number
+	text    string // the text of a number, or a string's value
 	keys    []string
 	members []*node // the values of an object's keys, or an array's items
 }
@@ -126,9 +141,9 @@ func parseTree(data []byte) (*node, error) {
 			_, err := dec.Token() // the closing bracket
 			return n, err
 		case string:
-			return &node{kind: "string"}, nil
+			return &node{kind: "string", text: t}, nil
 		case json.Number:
-			return &node{kind: "number", number: t.String()}, nil
+			return &node{kind: "number", text: t.String()}, nil
 		case bool:
 			return &node{kind: "bool"}, nil
 		}
@@ -167,6 +182,34 @@ func locate(data []byte, te *json.UnmarshalTypeError) string {
 	return ptr
 }
 
+// locateString returns the pointer of the first string in the document
+// data whose text is value, for a parser's error, which carries the
+// value but not its place. It returns "" when no string matches.
+func locateString(data []byte, value string) string {
+	root, err := parseTree(data)
+	if err != nil {
+		return ""
+	}
+	var walk func(n *node, ptr string) (string, bool)
+	walk = func(n *node, ptr string) (string, bool) {
+		if n.kind == "string" && n.text == value {
+			return ptr, true
+		}
+		for i, m := range n.members {
+			next := Index(ptr, i)
+			if n.kind == "object" {
+				next = Join(ptr, n.keys[i])
+			}
+			if p, ok := walk(m, next); ok {
+				return p, true
+			}
+		}
+		return "", false
+	}
+	ptr, _ := walk(root, "")
+	return ptr
+}
+
 // finder searches a tree for the value that a type error is about.
 type finder struct {
 	// value is the JSON type of the value in the form of
@@ -188,7 +231,7 @@ type visit struct {
 // find searches n, at pointer ptr, for the value reached through the
 // struct fields named in fields.
 func (f *finder) find(n *node, ptr string, fields []string) (string, bool) {
-	if len(fields) == 0 && (n.kind == f.value || n.kind == "number" && f.value == "number "+n.number) {
+	if len(fields) == 0 && (n.kind == f.value || n.kind == "number" && f.value == "number "+n.text) {
 		return ptr, true
 	}
 	v := visit{n, len(fields)}
@@ -310,4 +353,72 @@ func smallExponent(tok []byte) bool {
 	}
 	exp, err := strconv.Atoi(string(tok[k+1:]))
 	return err == nil && exp >= -64 && exp <= 64
+}
+
+// A TextError is a JSON document that is not valid Unicode text.
+type TextError struct {
+	// Offset is the byte at which the problem starts.
+	Offset int
+	// Detail names the problem.
+	Detail string
+}
+
+// Error returns the detail and the offset.
+func (e *TextError) Error() string {
+	return fmt.Sprintf("%s at byte %d", e.Detail, e.Offset)
+}
+
+// CheckText returns a *TextError when the JSON document data holds bytes
+// that are not UTF-8, or a \u escape of half a surrogate pair. RFC 8259
+// leaves both undefined, and encoding/json turns them into U+FFFD, so a
+// value would not be what the client sent.
+func CheckText(data []byte) error {
+	if !utf8.Valid(data) {
+		for i := 0; i < len(data); {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 {
+				return &TextError{Offset: i, Detail: "invalid UTF-8"}
+			}
+			i += size
+		}
+	}
+	// Backslashes appear only inside strings, where each one starts an
+	// escape, so the escapes can be read without parsing the document.
+	for i := 0; ; {
+		k := bytes.IndexByte(data[i:], '\\')
+		if k < 0 || i+k+1 >= len(data) {
+			return nil
+		}
+		i += k
+		if data[i+1] != 'u' {
+			i += 2
+			continue
+		}
+		r := hexRune(data[i+2:])
+		switch {
+		case r >= 0xD800 && r < 0xDC00:
+			if len(data) >= i+12 && data[i+6] == '\\' && data[i+7] == 'u' {
+				if low := hexRune(data[i+8:]); low >= 0xDC00 && low < 0xE000 {
+					i += 12
+					continue
+				}
+			}
+			return &TextError{Offset: i, Detail: "unpaired surrogate escape"}
+		case r >= 0xDC00 && r < 0xE000:
+			return &TextError{Offset: i, Detail: "unpaired surrogate escape"}
+		}
+		i += 2
+	}
+}
+
+// hexRune reads the four hex digits at the start of b, or returns -1.
+func hexRune(b []byte) rune {
+	if len(b) < 4 {
+		return -1
+	}
+	n, err := strconv.ParseUint(string(b[:4]), 16, 16)
+	if err != nil {
+		return -1
+	}
+	return rune(n)
 }

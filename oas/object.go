@@ -105,6 +105,10 @@ type ScanResult struct {
 	// in that property's field, so a payload could carry a value that a
 	// reader going by the exact name (a proxy, a log) does not see.
 	folded, foldedKey string
+	// duplicate is the first declared member that appears more than once.
+	// encoding/json keeps the last copy, while a reader that stops at the
+	// first, such as a router, would see another value.
+	duplicate string
 	// kind is the JSON type of a value that is not an object, such as
 	// "null" or "array"; empty for objects.
 	kind string
@@ -137,6 +141,10 @@ func (o *Object) Scan(data []byte) ScanResult {
 		switch {
 		case !ok:
 			r.noteUnknown(o, name)
+		case seen[i/64]&(1<<(i%64)) != 0:
+			if r.duplicate == "" {
+				r.duplicate = o.keys[i]
+			}
 		case o.notNull != nil && o.notNull[i] && isNull(value):
 			r.problems = append(r.problems, ^i)
 			seen[i/64] |= 1 << (i % 64)
@@ -196,8 +204,9 @@ func (r *ScanResult) noteUnknown(o *Object, name []byte) {
 }
 
 // Check records an error for each problem in r: "is required" for an absent
-// required property, "must not be null" for a null one, and "is not
-// allowed" for an unknown member of a closed object. It ignores the
+// required property, "must not be null" for a null one, "is not allowed"
+// for an unknown member of a closed object, and "appears more than once"
+// for a repeated property. It ignores the
 // properties that WithAccess marked readOnly when dir is InRequest, and
 // the writeOnly ones when dir is InResponse.
 func (o *Object) Check(pointer string, r ScanResult, e *Errors, dir Direction) {
@@ -226,6 +235,9 @@ func (o *Object) Check(pointer string, r ScanResult, e *Errors, dir Direction) {
 	}
 	if r.folded != "" {
 		e.Add(Join(pointer, r.folded), fmt.Sprintf("differs from the property %q only in letter case; send the exact name", r.foldedKey))
+	}
+	if r.duplicate != "" {
+		e.Add(Join(pointer, r.duplicate), "appears more than once; send each member once")
 	}
 }
 

@@ -28,6 +28,8 @@ func TestObjectScan(t *testing.T) {
 			Errors{{"/c", "must not be null"}, {"/a", "is required"}, {"/b", "is required"}, {"/d", "is not allowed: the object is closed (additionalProperties is false)"}},
 		},
 		{"not an object", `null`, Errors{{"", "must be an object, not null"}}},
+		{"repeated member", `{"a": 1, "b": 2, "a": 3}`, Errors{{"/a", "appears more than once; send each member once"}}},
+		{"repeated escaped member", `{"a": 1, "b": 2, "\u0061": 3}`, Errors{{"/a", "appears more than once; send each member once"}}},
 		{
 			"every unknown member", `{"a": 1, "b": 2, "x": 1, "y": 2}`,
 			Errors{{"/x", "is not allowed: the object is closed (additionalProperties is false)"}, {"/y", "is not allowed: the object is closed (additionalProperties is false)"}},
