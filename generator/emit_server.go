@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -743,8 +744,6 @@ func mediaMatch(c *Content) jen.Code {
 		return jen.True()
 	case strings.HasSuffix(base, "/*"):
 		return jen.Qual("strings", "HasPrefix").Call(jen.Id("mt"), jen.Lit(strings.TrimSuffix(base, "*")))
-	case base == "application/json":
-		return jen.Id("mt").Op("==").Lit(base).Op("||").Id("mt").Op("==").Lit("")
 	}
 	return jen.Id("mt").Op("==").Lit(base)
 }
@@ -979,11 +978,17 @@ func (e *emitter) securityDefinitions(f *jen.File) {
 	)
 	body = append(body,
 		jen.For(jen.List(jen.Id("name"), jen.Id("val")).Op(":=").Range().Id("v").Dot("Custom")).Block(jen.Id("validators").Index(jen.Id("name")).Op("=").Id("val")),
-		jen.Return(jen.Qual(middlewarePkg, "NewAuthenticator").Call(jen.Qual(middlewarePkg, "AuthOptions").Values(jen.Dict{
-			jen.Id("Schemes"):    jen.Id("SecuritySchemes"),
-			jen.Id("Validators"): jen.Id("validators"),
-		}))),
 	)
+	opts := jen.Dict{
+		jen.Id("Schemes"):    jen.Id("SecuritySchemes"),
+		jen.Id("Validators"): jen.Id("validators"),
+	}
+	basic := slices.ContainsFunc(schemes, func(s *SecurityScheme) bool { return s.Type == "http" && s.Scheme == "basic" })
+	if basic {
+		// RFC 7617 requires a realm in Basic challenges.
+		opts[jen.Id("Realm")] = jen.Lit(e.model.Title)
+	}
+	body = append(body, jen.Return(jen.Qual(middlewarePkg, "NewAuthenticator").Call(jen.Qual(middlewarePkg, "AuthOptions").Values(opts))))
 	f.Comment("SecuritySchemes lists the spec's security schemes by name.")
 	f.Var().Id("SecuritySchemes").Op("=").Map(jen.String()).Qual(middlewarePkg, "SecurityScheme").Values(dict)
 	f.Line()
@@ -994,6 +999,9 @@ func (e *emitter) securityDefinitions(f *jen.File) {
 	f.Comment("NewAuthenticator returns the authenticator for ServerOptions.Auth: it responds")
 	f.Comment("401 with a challenge per accepted scheme when credentials are missing or")
 	f.Comment("invalid, and 403 when a token lacks a required scope.")
+	if basic {
+		f.Comment("The challenges carry the spec's title as their realm.")
+	}
 	f.Func().Id("NewAuthenticator").Params(jen.Id("v").Id("SecurityValidators")).Params(jen.Op("*").Qual(middlewarePkg, "Authenticator"), jen.Error()).Block(body...)
 	f.Line()
 }

@@ -12,7 +12,7 @@ import (
 var initialisms = map[string]bool{
 	"API": true, "ASCII": true, "CPU": true, "CSS": true, "DNS": true, "EOF": true,
 	"GUID": true, "HTML": true, "HTTP": true, "HTTPS": true, "ID": true, "IP": true,
-	"JSON": true, "JWT": true, "OK": true, "RPC": true, "SHA": true, "SQL": true,
+	"JSON": true, "JWT": true, "MTLS": true, "OIDC": true, "OK": true, "RPC": true, "SHA": true, "SQL": true,
 	"SSH": true, "TCP": true, "TLS": true, "TTL": true, "UDP": true, "UI": true,
 	"URI": true, "URL": true, "UUID": true, "XML": true,
 }

@@ -13,6 +13,8 @@ func TestGoName(t *testing.T) {
 		"OAuth2Token":   "OAuth2Token",
 		"openid":        "OpenID",
 		"openIdConnect": "OpenIDConnect",
+		"oidc":          "OIDC",
+		"mtls":          "MTLS",
 		"123abc":        "X123abc",
 		"":              "X",
 		"ünïcode":       "Ünïcode",

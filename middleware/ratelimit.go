@@ -165,7 +165,11 @@ func (rl *RateLimiter) Handler(next http.Handler) http.Handler {
 		if !allowed {
 			retry := max(1, ceilSeconds((1-tokens)/rl.perSecond))
 			h.Set("Retry-After", strconv.FormatInt(retry, 10))
-			detail := fmt.Sprintf("too many requests from this client; retry after %d seconds", retry)
+			unit := "seconds"
+			if retry == 1 {
+				unit = "second"
+			}
+			detail := fmt.Sprintf("too many requests from this client; retry after %d %s", retry, unit)
 			rl.errorHandler.reject(w, r, ErrRateLimited, http.StatusTooManyRequests, detail)
 			return
 		}

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -26,7 +27,12 @@ var formSpec = &params.Spec{Name: "body", In: params.InQuery, Style: params.Form
 func DecodeForm(body []byte, dst any) ([]string, error) {
 	values, err := url.ParseQuery(string(body))
 	if err != nil {
-		return nil, problem.Wrap(err, http.StatusBadRequest, "the request body is not valid form data: "+err.Error())
+		detail := "the request body is not valid form data: " + err.Error()
+		if strings.Contains(string(body), ";") && !strings.Contains(err.Error(), "escape") {
+			// net/url's message mentions a query, which the client did not send.
+			detail = "the request body is not valid form data: separate fields with '&', not ';'"
+		}
+		return nil, problem.Wrap(err, http.StatusBadRequest, detail)
 	}
 	return setFields(values, dst)
 }
@@ -46,7 +52,14 @@ func setFields(values url.Values, dst any) ([]string, error) {
 		props = append(props, params.Property{Name: n, Value: v})
 	}
 	if err := formSpec.SetObject(props, dst); err != nil {
-		return nil, problem.Wrap(err, http.StatusBadRequest, "the request body has an invalid field: "+err.Error())
+		// The message names the field, not the query parameter "body"
+		// that formSpec describes.
+		msg := err.Error()
+		var pe *params.Error
+		if errors.As(err, &pe) {
+			msg = strings.Replace(msg, pe.Error(), pe.Reason, 1)
+		}
+		return nil, problem.Wrap(err, http.StatusBadRequest, "the request body has an invalid field: "+msg)
 	}
 	return names, nil
 }

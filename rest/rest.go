@@ -121,17 +121,33 @@ func (p ParamErrors) Err() error {
 }
 
 // MediaType returns the media type of the request's Content-Type header,
-// lower-cased and without parameters, or "" when there is none.
+// lower-cased and without parameters, or "" when there is none. A header
+// that does not parse, and a JSON or form type with a charset other than
+// UTF-8, come back whole, so that they match no declared media type and
+// the request gets a 415 that quotes them.
 func MediaType(r *http.Request) string {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		return ""
 	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt == "" {
+		return strings.ToLower(strings.TrimSpace(ct))
+	}
+	if cs, ok := params["charset"]; ok && utf8Only(mt) {
+		switch strings.ToLower(cs) {
+		case "utf-8", "utf8", "us-ascii":
+		default:
+			return strings.ToLower(strings.TrimSpace(ct))
+		}
 	}
 	return mt
+}
+
+// utf8Only reports whether bodies of the media type mt are UTF-8 text, as
+// RFC 8259 requires of JSON and the URL standard of form bodies.
+func utf8Only(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "application/x-www-form-urlencoded"
 }
 
 // UnsupportedMediaType returns the 415 error for a body whose media type
@@ -145,9 +161,17 @@ func UnsupportedMediaType(got string, accepted ...string) error {
 }
 
 // ReadBody reads the request body up to maxBytes (0 means
-// middleware.DefaultMaxBodyBytes).
+// middleware.DefaultMaxBodyBytes). A compressed body gets a 415, since
+// generated servers decode only uncompressed ones.
 func ReadBody(r *http.Request, maxBytes int64) ([]byte, error) {
-	return middleware.ReadBody(r, maxBytes)
+	body, err := middleware.ReadBody(r, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	if ce := r.Header.Get("Content-Encoding"); len(body) > 0 && ce != "" && !strings.EqualFold(ce, "identity") {
+		return nil, problem.NewError(http.StatusUnsupportedMediaType, fmt.Sprintf("content encoding %q is not supported; send the body uncompressed", ce))
+	}
+	return body, nil
 }
 
 // MaxJSONDepth is the deepest nesting of arrays and objects that DecodeJSON
@@ -159,13 +183,17 @@ var MaxJSONDepth = 128
 
 // DecodeJSON decodes a JSON request body into dst. Malformed JSON gets a
 // 400 problem with the offset where it broke, and so does a body nested
-// deeper than MaxJSONDepth.
+// deeper than MaxJSONDepth or one that is not valid Unicode text
+// (oas.CheckText).
 func DecodeJSON(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return problem.NewError(http.StatusBadRequest, "the request body is empty; send a JSON value")
 	}
 	if at := oas.DeeperThan(body, MaxJSONDepth); at >= 0 {
 		return problem.NewError(http.StatusBadRequest, fmt.Sprintf("the request body nests arrays and objects more than %d levels deep (at byte %d)", MaxJSONDepth, at))
+	}
+	if err := oas.CheckText(body); err != nil {
+		return problem.Wrap(err, http.StatusBadRequest, "the request body is not valid JSON text: "+err.Error())
 	}
 	err := oas.Unmarshal(body, dst)
 	if err != nil {

@@ -25,6 +25,41 @@ func statusOf(t *testing.T, err error) int {
 	return pe.Problem.Status
 }
 
+func TestMediaType(t *testing.T) {
+	for header, want := range map[string]string{
+		"":                                 "",
+		"application/json":                 "application/json",
+		"Application/JSON; charset=UTF-8":  "application/json",
+		"application/json; charset=utf8":   "application/json",
+		"application/json; charset=latin1": "application/json; charset=latin1",
+		"application/x-www-form-urlencoded; charset=utf-16": "application/x-www-form-urlencoded; charset=utf-16",
+		"text/plain; charset=latin1":                        "text/plain",
+		";;;":                                               ";;;",
+		"application/json;;":                                "application/json;;",
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		if header != "" {
+			r.Header.Set("Content-Type", header)
+		}
+		if got := MediaType(r); got != want {
+			t.Errorf("MediaType(%q) = %q, want %q", header, got, want)
+		}
+	}
+}
+
+func TestReadBodyRejectsCompression(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("\x1f\x8b..."))
+	r.Header.Set("Content-Encoding", "gzip")
+	if _, err := ReadBody(r, 0); statusOf(t, err) != http.StatusUnsupportedMediaType {
+		t.Errorf("gzip body: %v, want a 415", err)
+	}
+	r = httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}"))
+	r.Header.Set("Content-Encoding", "identity")
+	if body, err := ReadBody(r, 0); err != nil || string(body) != "{}" {
+		t.Errorf("identity body = %q, %v; want {} and nil", body, err)
+	}
+}
+
 func TestDecodeJSONStatuses(t *testing.T) {
 	type target struct {
 		N int `json:"n"`
@@ -36,6 +71,8 @@ func TestDecodeJSONStatuses(t *testing.T) {
 		{"empty", "  ", 400},
 		{"syntax error", `{"n":`, 400},
 		{"wrong type", `{"n":"x"}`, 422},
+		{"invalid UTF-8", "{\"n\":1,\"s\":\"\xff\"}", 400},
+		{"unpaired surrogate", `{"n":1,"s":"\ud800"}`, 400},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -366,5 +403,28 @@ func TestDecodeJSONDepth(t *testing.T) {
 	}
 	if at := oas.DeeperThan([]byte(`[1, "\"[[", [2]]`), 1); at != 12 {
 		t.Errorf("DeeperThan = %d, want 12, the second array", at)
+	}
+}
+
+func TestDecodeFormMessages(t *testing.T) {
+	type form struct {
+		Stars int64  `json:"stars"`
+		Text  string `json:"text"`
+	}
+	for body, want := range map[string]string{
+		"stars=x&text=a": `the request body has an invalid field: property "stars": invalid integer "x"`,
+		"stars=1;text=a": "the request body is not valid form data: separate fields with '&', not ';'",
+		"stars=%zz":      `the request body is not valid form data: invalid URL escape "%zz"`,
+	} {
+		var f form
+		_, err := DecodeForm([]byte(body), &f)
+		var pe *problem.Error
+		if !errors.As(err, &pe) {
+			t.Errorf("DecodeForm(%q) = %v, want a problem", body, err)
+			continue
+		}
+		if pe.Problem.Detail != want {
+			t.Errorf("DecodeForm(%q): detail %q, want %q", body, pe.Problem.Detail, want)
+		}
 	}
 }

@@ -8,7 +8,7 @@
 //	whgen generate [-config whgen.yaml] [-o DIR] [-package NAME] [-strict] [-v] SPEC
 //	whgen check    [-config whgen.yaml] [-o DIR] [-package NAME] [-strict] [-v] SPEC
 //	whgen validate [-strict] [-v] SPEC
-//	whgen scaffold [-config whgen.yaml] [-o DIR] [-package NAME] SPEC
+//	whgen scaffold [-config whgen.yaml] [-o DIR] [-package NAME] [-strict] [-v] SPEC
 //	whgen version
 //
 // generate writes the files into DIR (default: the current directory). It

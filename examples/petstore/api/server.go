@@ -410,7 +410,7 @@ func decodeCreatePetRequest(r *http.Request, maxBody int64, req *CreatePetReques
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	switch mt := rest.MediaType(r); {
-	case mt == "application/json" || mt == "":
+	case mt == "application/json":
 		if err := rest.DecodeJSON(body, &req.Body); err != nil {
 			return err
 		}
@@ -671,7 +671,7 @@ func decodeUpdatePetRequest(r *http.Request, maxBody int64, req *UpdatePetReques
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	switch mt := rest.MediaType(r); {
-	case mt == "application/json" || mt == "":
+	case mt == "application/json":
 		if err := rest.DecodeJSON(body, &req.Body); err != nil {
 			return err
 		}
@@ -792,7 +792,7 @@ func decodeAdoptPetRequest(r *http.Request, maxBody int64, req *AdoptPetRequest)
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	switch mt := rest.MediaType(r); {
-	case mt == "application/json" || mt == "":
+	case mt == "application/json":
 		if err := rest.DecodeJSON(body, &req.Body); err != nil {
 			return err
 		}
@@ -912,7 +912,7 @@ func decodeCreateWebhookEndpointRequest(r *http.Request, maxBody int64, req *Cre
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	switch mt := rest.MediaType(r); {
-	case mt == "application/json" || mt == "":
+	case mt == "application/json":
 		if err := rest.DecodeJSON(body, &req.Body); err != nil {
 			return err
 		}

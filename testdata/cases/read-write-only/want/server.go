@@ -222,7 +222,7 @@ func decodeCreateUserRequest(r *http.Request, maxBody int64, req *CreateUserRequ
 		return problem.NewError(http.StatusBadRequest, "the request body is required")
 	}
 	switch mt := rest.MediaType(r); {
-	case mt == "application/json" || mt == "":
+	case mt == "application/json":
 		if err := rest.DecodeJSON(body, &req.Body); err != nil {
 			return err
 		}

@@ -1,9 +1,8 @@
 package main
 
-// The tests in this file show defects of the generated code and of the
-// runtime packages that serve depends on. Each skips with a TODO that
-// names the defect, unless WHGEN_RUN_KNOWN_ISSUES=1, so that it can be run
-// to see the failure and unskipped once the defect is fixed.
+// The tests in this file guard against defects, since fixed, that were
+// found in the generated code and in the runtime packages that serve
+// depends on.
 
 import (
 	"context"
@@ -23,18 +22,7 @@ import (
 	"github.com/whgen/whgen/generator"
 )
 
-// knownIssue skips the test with the TODO todo, unless
-// WHGEN_RUN_KNOWN_ISSUES is 1.
-func knownIssue(t *testing.T, todo string) {
-	t.Helper()
-	if os.Getenv("WHGEN_RUN_KNOWN_ISSUES") != "1" {
-		t.Skip("TODO: " + todo)
-	}
-}
-
 func TestDateFormatErrorIs422(t *testing.T) {
-	knownIssue(t, "rest.DecodeJSON answers 400 \"not valid JSON\" without a pointer when a "+
-		"format type such as oas.Date rejects a well-formed JSON string; it should be 422 at /birthDate")
 	ts := startServer(t, testConfig(t))
 	body := `{"name": "Rex", "species": "dog", "birthDate": "2021-02-29"}`
 	resp := ts.do(request{method: "POST", path: "/pets", body: body, header: bearer(testBearer)})
@@ -44,8 +32,6 @@ func TestDateFormatErrorIs422(t *testing.T) {
 }
 
 func TestUnknownRouteIsProblem(t *testing.T) {
-	knownIssue(t, "the generated handler answers unknown paths and methods with ServeMux's "+
-		"text/plain 404 and 405, not application/problem+json, and ServerOptions has no hook to change that")
 	ts := startServer(t, testConfig(t))
 	for _, req := range []request{{method: "GET", path: "/cats"}, {method: "PUT", path: "/pets"}} {
 		resp := ts.do(req)
@@ -64,8 +50,6 @@ func (emptyListServer) ListPets(context.Context, *api.ListPetsRequest) (api.List
 }
 
 func TestNilListBodyIsJSON(t *testing.T) {
-	knownIssue(t, "the generated writeListPetsResponse sends 200 with no body and no Content-Type "+
-		"when Body is a nil slice, which is not a JSON array; it should send []")
 	h, err := api.NewHandler(emptyListServer{}, api.ServerOptions{SkipAuth: true})
 	if err != nil {
 		t.Fatal(err)
@@ -81,8 +65,6 @@ func TestNilListBodyIsJSON(t *testing.T) {
 }
 
 func TestGeneratedCommentsAreLineComments(t *testing.T) {
-	knownIssue(t, "the generator wraps the doc comments of the SecurityValidators fields as "+
-		"/* ... */ blocks whose lines still start with //, which go doc shows verbatim")
 	files, err := filepath.Glob(filepath.Join("api", "*.go"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("got files %v and error %v, want the generated api package", files, err)
@@ -103,8 +85,6 @@ func TestGeneratedCommentsAreLineComments(t *testing.T) {
 }
 
 func TestGeneratedFilesAreReadable(t *testing.T) {
-	knownIssue(t, "generator.Write creates files with os.CreateTemp, so they get mode 0600 "+
-		"instead of 0666 less the umask like other source files")
 	dir := t.TempDir()
 	src := []byte(generator.Header + "\n\npackage api\n")
 	if err := generator.Write(dir, map[string][]byte{"api.go": src}); err != nil {
@@ -128,9 +108,6 @@ func TestGeneratedFilesAreReadable(t *testing.T) {
 }
 
 func TestClientEditorsStayPerCall(t *testing.T) {
-	knownIssue(t, "generated client methods pass append(c.RequestEditors, editors...) to rest.Send, "+
-		"which writes the per-call editors into the shared array when it has spare capacity, "+
-		"so concurrent calls can run each other's editors (a data race that -race reports)")
 	// The server responds with the pet ID that the request's X-Call header
 	// names, so a request that ran another call's editor gets a wrong ID.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -180,21 +157,5 @@ func TestClientEditorsStayPerCall(t *testing.T) {
 	wg.Wait()
 	if mixed > 0 {
 		t.Errorf("got %d of %d calls that ran another call's editor, want 0", mixed, goroutines*callsEach)
-	}
-}
-
-// TestKnownIssueHelperSkips keeps knownIssue honest: without the variable
-// it must skip.
-func TestKnownIssueHelperSkips(t *testing.T) {
-	if os.Getenv("WHGEN_RUN_KNOWN_ISSUES") == "1" {
-		t.Skip("WHGEN_RUN_KNOWN_ISSUES=1 runs the known issues")
-	}
-	ran := false
-	t.Run("inner", func(t *testing.T) {
-		knownIssue(t, "example")
-		ran = true
-	})
-	if ran {
-		t.Error("got a known issue test that ran past knownIssue, want it skipped")
 	}
 }
