@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -242,9 +243,43 @@ func Diff(dir string, files map[string][]byte) (string, error) {
 		if bytes.Equal(old, want) {
 			continue
 		}
+		if longLine(old) || longLine(want) {
+			b.WriteString(summaryDiff(path, old, want))
+			continue
+		}
 		b.WriteString(udiff.Unified(path, path, string(old), string(want)))
 	}
 	return b.String(), nil
+}
+
+// maxDiffLine is the longest line that Diff prints whole. The embedded
+// openapi.json is a single line, which a unified diff would print twice
+// for any change to the spec.
+const maxDiffLine = 1000
+
+func longLine(data []byte) bool {
+	for line := range bytes.SplitSeq(data, []byte("\n")) {
+		if len(line) > maxDiffLine {
+			return true
+		}
+	}
+	return false
+}
+
+// summaryDiff describes the difference between two versions of a file
+// with long lines: the sizes and a little text around the first byte
+// that differs.
+func summaryDiff(path string, old, want []byte) string {
+	at := 0
+	for at < len(old) && at < len(want) && old[at] == want[at] {
+		at++
+	}
+	excerpt := func(data []byte) string {
+		from, to := max(0, at-40), min(len(data), at+40)
+		return strconv.Quote(string(data[from:to]))
+	}
+	return fmt.Sprintf("--- %s\n+++ %s\n@@ %d bytes, now %d; the first difference is at byte %d @@\n-%s\n+%s\n",
+		path, path, len(old), len(want), at, excerpt(old), excerpt(want))
 }
 
 // SortedNames returns the file names of a generation in order.

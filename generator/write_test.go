@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/whgen/whgen/generator"
@@ -48,5 +49,24 @@ func TestWriteFileModes(t *testing.T) {
 	}
 	if string(data) != string(files["kept.go"]) {
 		t.Errorf("kept.go = %q, want %q", data, files["kept.go"])
+	}
+}
+
+func TestDiffSummarizesLongLines(t *testing.T) {
+	dir := t.TempDir()
+	old := generator.Header + "\n" + strings.Repeat(`{"a":1},`, 500) + `{"b":2}`
+	if err := os.WriteFile(filepath.Join(dir, "openapi.json"), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := generator.Header + "\n" + strings.Repeat(`{"a":1},`, 500) + `{"b":3}`
+	diff, err := generator.Diff(dir, map[string][]byte{"openapi.json": []byte(want)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(diff, `{"a":1}`) > 20 {
+		t.Errorf("diff prints the long line whole:\n%.300s", diff)
+	}
+	if !strings.Contains(diff, `{\"b\":2}`) || !strings.Contains(diff, `{\"b\":3}`) {
+		t.Errorf("diff does not show the changed text:\n%s", diff)
 	}
 }
