@@ -352,7 +352,7 @@ func (e *emitter) unionDecode(d *Decl) []jen.Code {
 			))
 		}
 	}
-	body = append(body, jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("a JSON %%s matches no variant of %s", d.Name)), jen.Id("kind"))))
+	body = append(body, jen.Return(jen.Qual(oasPkg, "NoVariant").Call(jen.Id("kind"), jen.Id("u"))))
 	return body
 }
 

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -76,7 +77,26 @@ func Unmarshal(data []byte, dst any) error {
 	if d, ok := outOfRange(te); ok {
 		detail = d
 	}
+	if _, ok := unions.Load(te.Type); ok {
+		detail = fmt.Sprintf("a JSON %s matches none of the variants of %s", te.Value, te.Type.Name())
+	}
 	return &TypeError{Pointer: locate(data, te), Detail: detail, Err: te}
+}
+
+// unions holds the Go types for which NoVariant was called.
+var unions sync.Map
+
+// NoVariant returns the error of a generated union's UnmarshalJSON when
+// no variant accepts a JSON value of type kind; u is the union. The
+// error is a *json.UnmarshalTypeError, to which encoding/json adds the
+// field path, so Unmarshal can locate the value.
+func NoVariant(kind string, u any) error {
+	t := reflect.TypeOf(u)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	unions.Store(t, true)
+	return &json.UnmarshalTypeError{Value: kind, Type: t}
 }
 
 // jsonKind names the JSON type that values of a Go kind decode from.

@@ -118,6 +118,37 @@ func TestUnmarshalFormatPointers(t *testing.T) {
 	}
 }
 
+// shape is a union as generated code writes one: no variant takes a
+// string.
+type shape struct {
+	Circle *struct {
+		R float64 `json:"r"`
+	}
+}
+
+func (s *shape) UnmarshalJSON(data []byte) error {
+	if kind := Kind(data); kind != "object" {
+		return NoVariant(kind, s)
+	}
+	return json.Unmarshal(data, &s.Circle)
+}
+
+func TestUnmarshalUnionPointer(t *testing.T) {
+	var v struct {
+		Shapes []shape `json:"shapes"`
+	}
+	var te *TypeError
+	if err := Unmarshal([]byte(`{"shapes": [{"r": 1}, "square"]}`), &v); !errors.As(err, &te) {
+		t.Fatalf("Unmarshal = %v, want a TypeError", err)
+	}
+	if te.Pointer != "/shapes/1" {
+		t.Errorf("pointer %q, want /shapes/1", te.Pointer)
+	}
+	if want := "a JSON string matches none of the variants of shape"; te.Detail != want {
+		t.Errorf("detail %q, want %q", te.Detail, want)
+	}
+}
+
 func TestUnmarshalWholeNumbers(t *testing.T) {
 	type target struct {
 		N    int64   `json:"n"`

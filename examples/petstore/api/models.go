@@ -5,7 +5,6 @@ package api
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/whgen/whgen/oas"
 	"time"
 )
@@ -181,7 +180,7 @@ func (u *AdoptionFailedEventDataReason) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("a JSON %s matches no variant of AdoptionFailedEventDataReason", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // AdoptionRequest is generated from the schema at

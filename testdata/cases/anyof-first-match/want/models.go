@@ -5,7 +5,6 @@ package anyoffirstmatch
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/whgen/whgen/oas"
 )
 
@@ -100,7 +99,7 @@ func (u *Rule) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Rule", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // RuleObject0 is generated from the schema at

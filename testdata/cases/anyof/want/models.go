@@ -5,7 +5,6 @@ package anyof
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/whgen/whgen/oas"
 )
 
@@ -75,7 +74,7 @@ func (u *Amount) UnmarshalJSON(data []byte) error {
 		first()
 		return nil
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Amount", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // Constraints: anyOf entries that only add required lists, which is not a
@@ -190,7 +189,7 @@ func (u *Contact) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Contact", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // Email is generated from the schema at /components/schemas/Email.

@@ -5,7 +5,6 @@ package discriminatorsharedtag
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/whgen/whgen/oas"
 )
 
@@ -138,7 +137,7 @@ func (u *Item) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Item", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // OutputMessage is generated from the schema at

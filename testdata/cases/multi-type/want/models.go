@@ -5,7 +5,6 @@ package multitype
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/whgen/whgen/oas"
 )
 
@@ -92,7 +91,7 @@ func (u *HolderValue) UnmarshalJSON(data []byte) error {
 		first()
 		return nil
 	}
-	return fmt.Errorf("a JSON %s matches no variant of HolderValue", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // NullableObject is generated from the schema at
@@ -194,7 +193,7 @@ func (u *Scalar) UnmarshalJSON(data []byte) error {
 		first()
 		return nil
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Scalar", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // StringOrList: A string, a list of strings, or null.
@@ -258,5 +257,5 @@ func (u *StringOrList) UnmarshalJSON(data []byte) error {
 		first()
 		return nil
 	}
-	return fmt.Errorf("a JSON %s matches no variant of StringOrList", kind)
+	return oas.NoVariant(kind, u)
 }

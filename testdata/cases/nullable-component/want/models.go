@@ -5,7 +5,6 @@ package nullablecomponent
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/whgen/whgen/oas"
 )
 
@@ -148,5 +147,5 @@ func (u *SizeOrCount) UnmarshalJSON(data []byte) error {
 		first()
 		return nil
 	}
-	return fmt.Errorf("a JSON %s matches no variant of SizeOrCount", kind)
+	return oas.NoVariant(kind, u)
 }

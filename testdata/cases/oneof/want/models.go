@@ -5,7 +5,6 @@ package oneof
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/whgen/whgen/oas"
 )
 
@@ -132,7 +131,7 @@ func (u *IDOrName) UnmarshalJSON(data []byte) error {
 		first()
 		return nil
 	}
-	return fmt.Errorf("a JSON %s matches no variant of IDOrName", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // MaybeCat: oneOf with null.
@@ -226,7 +225,7 @@ func (u *Notice) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Notice", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // NoticeEmailNotice: Email notice
@@ -354,7 +353,7 @@ func (u *Pet) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Pet", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // Shape: oneOf with a discriminator but no mapping, so the schema names are
@@ -443,7 +442,7 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Shape", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // Square is generated from the schema at /components/schemas/Square.

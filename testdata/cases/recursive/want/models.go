@@ -5,7 +5,6 @@ package recursive
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/whgen/whgen/oas"
 )
 
@@ -136,7 +135,7 @@ func (u *Expr) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Expr", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // Node: A tree that contains itself through a list and an optional parent.

@@ -5,7 +5,6 @@ package unionvariantorder
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/whgen/whgen/oas"
 )
 
@@ -70,7 +69,7 @@ func (u *Choice) UnmarshalJSON(data []byte) error {
 		first()
 		return nil
 	}
-	return fmt.Errorf("a JSON %s matches no variant of Choice", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // Holder: Refers to a nullable union that sorts after it.
@@ -153,7 +152,7 @@ func (u *MaybeWord) UnmarshalJSON(data []byte) error {
 		first()
 		return nil
 	}
-	return fmt.Errorf("a JSON %s matches no variant of MaybeWord", kind)
+	return oas.NoVariant(kind, u)
 }
 
 // Phrase is generated from the schema at /components/schemas/Phrase.
