@@ -87,7 +87,7 @@ func Unmarshal(data []byte, dst any) error {
 var unions sync.Map
 
 // NoVariant returns the error of a generated union's UnmarshalJSON when
-// no variant accepts a JSON value of type kind; u is the union. The
+// no variant accepts a JSON value of type kind. u is the union. The
 // error is a *json.UnmarshalTypeError, to which encoding/json adds the
 // field path, so Unmarshal can locate the value.
 func NoVariant(kind string, u any) error {
