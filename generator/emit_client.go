@@ -69,7 +69,9 @@ func (e *emitter) appendParam(o *Operation, p *Param, dst string) jen.Code {
 		call = jen.Add(sv).Dot("AppendPrimitive").Call(jen.Id(dst), jen.Qual(paramsPkg, "Format").Call(field))
 	}
 	stmt := jen.If(jen.List(jen.Id(dst), jen.Err()).Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-	if !p.Required || isNilable(p.Type) {
+	// A path parameter is always written, even when nil, so that params
+	// rejects the empty segment before the request is sent.
+	if p.In != "path" && (!p.Required || isNilable(p.Type)) {
 		return jen.If(jen.Add(field).Op("!=").Nil()).Block(stmt)
 	}
 	return stmt

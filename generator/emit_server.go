@@ -116,8 +116,8 @@ func (e *emitter) serverOptions(f *jen.File) {
 	}
 	if e.hasRouteGroups() {
 		fields = append(fields,
-			jen.Comment("routed holds the wrapped handlers of the operations that share a"),
-			jen.Comment("pattern, which the route dispatchers pick among."),
+			jen.Comment("routed holds the wrapped handlers of the operations that a route"),
+			jen.Comment("dispatcher checks or picks among."),
 			jen.Id("routed").Map(jen.Op("*").Qual(middlewarePkg, "Operation")).Qual("net/http", "Handler"),
 		)
 	}
@@ -137,7 +137,7 @@ func (e *emitter) serverOptions(f *jen.File) {
 // hasRouteGroups reports whether some operations share a ServeMux pattern.
 func (e *emitter) hasRouteGroups() bool {
 	for _, g := range e.routeGroups() {
-		if len(g.ops) > 1 {
+		if g.dispatched() {
 			return true
 		}
 	}
@@ -150,6 +150,15 @@ func (e *emitter) hasRouteGroups() bool {
 type routeGroup struct {
 	pattern string
 	ops     []*Operation
+}
+
+// dispatched reports whether the group needs a dispatcher: when several
+// operations share the pattern, or when one operation's segments need
+// regular expressions. The dispatcher runs before the operation's
+// authentication and middleware, so a path that matches no operation gets
+// the same 404 as the other routing errors.
+func (g routeGroup) dispatched() bool {
+	return len(g.ops) > 1 || len(muxRoute(g.ops[0].Path).Segments) > 0
 }
 
 func (e *emitter) routeGroups() []routeGroup {
@@ -172,7 +181,7 @@ func (e *emitter) newHandler(f *jen.File) {
 	var routes, dispatchers []jen.Code
 	for _, g := range groups {
 		pattern := g.pattern
-		if len(g.ops) > 1 {
+		if g.dispatched() {
 			pattern = ""
 			dispatchers = append(dispatchers, jen.If(
 				jen.Err().Op(":=").Id("router").Dot("Handle").Call(jen.Lit(g.pattern), jen.Qual("net/http", "HandlerFunc").Call(jen.Id("h").Dot("route"+g.ops[0].GoName))),
@@ -273,7 +282,7 @@ func (e *emitter) newHandler(f *jen.File) {
 	)
 	f.Line()
 	for _, g := range groups {
-		if len(g.ops) > 1 {
+		if g.dispatched() {
 			e.groupDispatcher(f, g)
 		}
 	}
@@ -303,10 +312,20 @@ func (e *emitter) groupDispatcher(f *jen.File, g routeGroup) {
 			jen.Return(),
 		))
 	}
-	body = append(body, jen.Qual("net/http", "NotFound").Call(jen.Id("w"), jen.Id("r")))
-	f.Comment(fmt.Sprintf("%s picks among the operations that share the pattern %s.", name, strconv.Quote(g.pattern)))
+	body = append(body, notFound())
+	if len(g.ops) > 1 {
+		f.Comment(fmt.Sprintf("%s picks among the operations that share the pattern %s.", name, strconv.Quote(g.pattern)))
+	} else {
+		f.Comment(fmt.Sprintf("%s checks the segments of the pattern %s against the operation's path.", name, strconv.Quote(g.pattern)))
+	}
 	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id(name).Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(body...)
 	f.Line()
+}
+
+// notFound returns the statement that sends the routing 404 problem
+// through the ServerOptions.ErrorHandler.
+func notFound() jen.Code {
+	return jen.Qual(restPkg, "Fail").Call(jen.Id("w"), jen.Id("r"), jen.Qual(restPkg, "RouteNotFound").Call(), jen.Id("h").Dot("opts").Dot("ErrorHandler"))
 }
 
 func segmentVar(o *Operation, i int) string {
@@ -336,7 +355,7 @@ func (e *emitter) operationHandler(f *jen.File, o *Operation) {
 		}
 		body = append(body,
 			jen.Id(m).Op(":=").Id(segmentVar(o, i)).Dot("FindStringSubmatch").Call(jen.Id("r").Dot("PathValue").Call(jen.Lit(s.Wildcard))),
-			jen.If(jen.Id(m).Op("==").Nil()).Block(jen.Qual("net/http", "NotFound").Call(jen.Id("w"), jen.Id("r")), jen.Return()),
+			jen.If(jen.Id(m).Op("==").Nil()).Block(notFound(), jen.Return()),
 		)
 		body = append(body, sets...)
 	}

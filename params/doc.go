@@ -61,10 +61,15 @@
 //
 // OpenAPI 3.0 and 3.1.0 showed non-exploded label values with dots,
 // ".blue.black.brown" and ".R.100.G.200.B.150". Version 3.1.1 corrected
-// them to the comma form of RFC 6570, which is what this package writes.
-// The parser reads both: a non-exploded label value with a bare "." but
-// no bare "," is split at the dots. The older tables also showed bare "|",
-// "[" and "]" in queries, which the parser reads as well.
+// them to the comma form of RFC 6570, which is what this package writes
+// and reads. The dotted form is ambiguous: RFC 6570 leaves "." bare
+// inside an item, so ".a.b" is the string array ["a.b"] and ".1.5" the
+// number array [1.5] in the corrected form. The parser therefore splits a
+// non-exploded label value only at commas. Where the dotted form cannot
+// be a valid value, as ".1.2" for an integer array, the item "1.2" fails
+// to convert and the server responds with 400. A string or number array
+// sent in the dotted form arrives as one item. The older tables also
+// showed bare "|", "[" and "]" in queries, which the parser still reads.
 //
 // # Percent-encoding
 //
@@ -131,9 +136,7 @@
 //   - A separator inside the only item of an array, or inside the only
 //     property of an exploded object: the wire text has no bare separator,
 //     so it is decoded and split. ["a,b"] comes back as ["a","b"], and an
-//     exploded object usually becomes invalid. A client that follows
-//     RFC 6570 leaves "." bare, so the only item of a non-exploded label
-//     array is also split at its dots, which the older dotted form needs.
+//     exploded object usually becomes invalid.
 //   - A comma inside the items or properties of a non-exploded query
 //     parameter with AllowReserved, because reserved expansion leaves the
 //     comma bare.
@@ -148,18 +151,44 @@
 //     as the empty array, and parses as the empty array. The same holds
 //     for exploded label and header arrays.
 //   - An empty exploded array or object in a query or cookie has no wire
-//     form, so it is absent when read. An empty array or object in simple
-//     style is an empty path segment, which ServeMux does not match. The
-//     label form of an empty value, and of an exploded array of one or two
-//     empty items, is the segment "." or "..", which ServeMux removes while
-//     cleaning the path. None of these reaches a handler. An empty
-//     exploded matrix array or object is written ";", which RFC 6570
-//     would leave empty, so that it can be routed.
+//     form, so it is absent when read. An empty string, array or object in
+//     simple style is an empty path segment, which ServeMux does not
+//     match. The label form of an empty value, and of an exploded array of
+//     one or two empty items, is the segment "." or "..", which ServeMux
+//     removes while cleaning the path. None of these reaches a handler, so
+//     the Append methods return an error wrapping ErrEmptySegment for
+//     them. The check treats the value as a whole path segment, as the
+//     rest of the package does, so it also rejects an empty label value
+//     inside a segment with literal text, such as "v{version}". An empty
+//     matrix value is written ";color", and an empty exploded matrix array
+//     or object ";", which RFC 6570 would leave empty, so that it can be
+//     routed.
 //   - An exploded Form object in a query or cookie shares the top-level
 //     names with the other parameters. Spec.Properties or Spec.Exclude
 //     decides which names belong to it.
 //   - DeepObject property names that contain "[" or "]", and nested keys
 //     such as "color[a][b]", are rejected.
+//
+// # Explode mismatches
+//
+// A value sent with the wrong explode setting is rejected where its form
+// shows the mistake and no value of the right form looks the same:
+//
+//   - A non-exploded simple, label or matrix object whose escaped text has
+//     a property name with a bare "=", as "R=100,G=200". Values may hold a
+//     bare "=", because url.PathEscape leaves it bare.
+//   - A non-exploded matrix array or object whose escaped value has a bare
+//     ";", as ";color=a;color=b".
+//   - A query key that is exactly the name of a DeepObject, as
+//     "color=blue", which must be sent as "color[property]=value".
+//   - A query key that is exactly the name of an exploded Form object
+//     whose Properties do not list that name, as "color=R,100".
+//
+// Simple arrays have the same form either way. An exploded label or
+// matrix array sent in the non-exploded form arrives as one item with
+// its commas, as ["a,b"], because clients that leave "," bare inside an
+// item cannot be distinguished. Path values that another router passes
+// already decoded are not checked, and neither are header values.
 //
 // # Repetition and presence
 //

@@ -10,6 +10,14 @@ import (
 // required parameter that the request does not carry.
 var ErrMissing = errors.New("missing")
 
+// ErrEmptySegment is the cause of an *Error returned when a path
+// parameter's wire form would be an empty path segment, or the
+// dot-segment "." or "..". ServeMux matches no wildcard to an empty
+// segment and removes dot-segments while cleaning the path, so a request
+// with such a segment reaches another route or a redirect. OpenAPI
+// requires every path parameter, so a client should not send the request.
+var ErrEmptySegment = errors.New("empty path segment")
+
 // ErrUnsupported is the cause of an *Error for a Spec that this package
 // cannot serve. The Spec has an unknown location or a style that is not
 // defined for its location, or the style cannot represent the value's

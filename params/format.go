@@ -17,7 +17,10 @@ import "strings"
 // added after "; " unless dst is empty, so that all cookie parameters
 // share one Cookie header, as RFC 6265 requires.
 //
-// On error dst is returned unchanged, apart from spare capacity.
+// A path value whose wire form would be an empty segment, or the label
+// dot-segment "." or "..", is an error that wraps ErrEmptySegment,
+// because no route matches it. On error dst is returned unchanged, apart
+// from spare capacity.
 func (s *Spec) AppendPrimitive(dst []byte, value string) ([]byte, error) {
 	if err := s.check(); err != nil {
 		return dst, err
@@ -276,14 +279,23 @@ func (s *Spec) appendValue(dst []byte, v string) []byte {
 // finish checks a header value appended from start, the only wire form
 // that is not escaped, and returns dst cut back to start when it is
 // invalid. It also encodes a simple-style path segment that is exactly
-// "." or "..", which routers would remove as a dot-segment.
+// "." or "..", which routers would remove as a dot-segment, and rejects a
+// path value whose wire form is empty or a label dot-segment.
 func (s *Spec) finish(dst []byte, start int) ([]byte, error) {
 	wire := dst[start:]
+	dots := string(wire) == "." || string(wire) == ".."
 	switch {
 	case s.In == InHeader && !validFieldValue(wire):
 		return dst[:start], s.invalid("control character in header value", string(wire), nil)
-	case s.In == InPath && s.style() == Simple && (string(wire) == "." || string(wire) == ".."):
+	case s.In == InPath && len(wire) == 0:
+		return dst[:start], &Error{Name: s.Name, In: s.In, Err: ErrEmptySegment,
+			Reason: "value has an empty wire form, which no route matches; send a non-empty value"}
+	case s.In == InPath && s.style() == Simple && dots:
 		return append(dst[:start], strings.Repeat("%2E", len(wire))...), nil
+	case s.In == InPath && dots:
+		return dst[:start], &Error{Name: s.Name, In: s.In, Err: ErrEmptySegment,
+			Reason: "value has the wire form " + quote(string(wire)) +
+				", a dot-segment that routers remove from the path; send a non-empty value"}
 	}
 	return dst, nil
 }

@@ -1,6 +1,7 @@
 package params
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,6 +35,9 @@ func checkStable(t *testing.T, c combo, first parsed, reparse func(wire string) 
 	if err != nil {
 		if c.spec.In == InHeader {
 			return // The parser accepts control characters that no header may carry.
+		}
+		if errors.Is(err, ErrEmptySegment) {
+			return // The parser reads segments that no route passes to it.
 		}
 		t.Fatalf("%s: append %#v: %v", c, first.value, err)
 	}

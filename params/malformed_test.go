@@ -92,8 +92,16 @@ func TestMalformedWire(t *testing.T) {
 			want: []Property(nil), err: `query parameter "color": invalid percent-encoding in "%zz"`,
 		},
 		{
-			name: "deep object ignores other keys", spec: deep, shape: objectShape, wire: "colors[a]=1&color=2",
+			name: "deep object ignores other keys", spec: deep, shape: objectShape, wire: "colors[a]=1&colour=2",
 			want: []Property(nil),
+		},
+		{
+			name: "deep object plain name", spec: deep, shape: objectShape, wire: "color=true",
+			want: []Property(nil), err: `query parameter "color": must be sent as color[property]=value, not "color=true"`,
+		},
+		{
+			name: "deep object plain name beside properties", spec: deep, shape: objectShape, wire: "color[a]=1&color=2",
+			want: []Property(nil), err: `query parameter "color": must be sent as color[property]=value, not "color=2"`,
 		},
 	}
 	for _, tt := range tests {

@@ -122,13 +122,16 @@ func (s *Spec) pathArray(t text) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		return s.splitList(t, s.labelSeparator(t))
+		return s.splitList(t, s.labelSeparator())
 	case Matrix:
 		if s.Explode {
 			return s.matrixExplodedArray(t)
 		}
 		value, err := s.matrixValue(t)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.rejectExplodedMatrix(value); err != nil {
 			return nil, err
 		}
 		return s.splitList(value, ',')
@@ -252,7 +255,7 @@ func (s *Spec) pathObject(t text) ([]Property, error) {
 		if s.Explode {
 			return s.assignmentList(t, '.', false)
 		}
-		return s.pairList(t, s.labelSeparator(t))
+		return s.flatPathObject(t)
 	case Matrix:
 		if s.Explode {
 			t, err := s.trimPrefix(t, ';')
@@ -265,9 +268,49 @@ func (s *Spec) pathObject(t text) ([]Property, error) {
 		if err != nil {
 			return nil, err
 		}
-		return s.pairList(value, ',')
+		if err := s.rejectExplodedMatrix(value); err != nil {
+			return nil, err
+		}
+		return s.flatPathObject(value)
 	}
-	return s.delimitedObject(t)
+	if s.Explode {
+		return s.assignmentList(t, ',', false)
+	}
+	return s.flatPathObject(t)
+}
+
+// flatPathObject reads a non-exploded path object, "R,100,G,200". A
+// property name with a bare "=" shows the exploded form "R=100,G=200",
+// which would otherwise be read as the property "R=100" with the value
+// "G=200". Values may hold a bare "=", because url.PathEscape and many
+// other encoders leave it bare. A decoded text cannot tell a bare "="
+// from "%3D", so it is not checked.
+func (s *Spec) flatPathObject(t text) ([]Property, error) {
+	props, err := s.pairList(t, ',')
+	if err != nil || t.enc != percentEncoded || strings.IndexByte(t.s, ',') < 0 {
+		return props, err
+	}
+	for rest, more := t.s, true; more; {
+		var name string
+		name, rest, more = strings.Cut(rest, ",")
+		if strings.IndexByte(name, '=') >= 0 {
+			return nil, s.invalid(`explode is false, so send names and values separated by ",", not name=value pairs, in`, t.s, nil)
+		}
+		_, rest, more = strings.Cut(rest, ",")
+	}
+	return props, nil
+}
+
+// rejectExplodedMatrix returns an error when the escaped value of a
+// non-exploded matrix parameter holds a bare ";", which only the
+// exploded form ";color=a;color=b" leaves bare. Encoders escape a ";"
+// inside a value, so the check does not reject any value that the
+// non-exploded form can carry. A decoded text is not checked.
+func (s *Spec) rejectExplodedMatrix(value text) error {
+	if value.enc != percentEncoded || strings.IndexByte(value.s, ';') < 0 {
+		return nil
+	}
+	return s.invalid(`explode is false, so send one ";`+s.Name+`=" with the items separated by ",", not`, ";"+s.Name+"="+value.s, nil)
 }
 
 // delimitedObject reads a simple-style object: "R,100,G,200" when s is
@@ -309,6 +352,9 @@ func (s *Spec) explodedObject(ps pairSource) ([]Property, bool, error) {
 			return nil
 		}
 		if !s.selects(name) {
+			if name == s.Name && s.In == InQuery {
+				return s.invalid("explode is true, so send each property as its own query key, such as property=value, not", rawName+"="+value.s, nil)
+			}
 			return nil
 		}
 		v, err := s.decode(value)
@@ -335,6 +381,9 @@ func (s *Spec) deepObject(ps pairSource) ([]Property, bool, error) {
 	var props []Property
 	err := ps.each(func(rawName string, value text) error {
 		name, ok := ps.decodeName(rawName)
+		if ok && name == s.Name {
+			return s.invalid("must be sent as "+s.Name+"[property]=value, not", rawName+"="+value.s, nil)
+		}
 		if !ok || !strings.HasPrefix(name, s.Name) || !strings.HasPrefix(name[len(s.Name):], "[") {
 			return nil
 		}
@@ -370,14 +419,10 @@ func (s *Spec) deepObjectProperty(key string) (string, error) {
 }
 
 // labelSeparator returns the separator of a label value after its prefix:
-// "." when exploded, and "," otherwise, except that a non-exploded value
-// with a bare "." but no bare "," is split at the dots. OpenAPI 3.0 and
-// 3.1.0 showed that form, ".blue.black.brown", before 3.1.1 corrected it.
-func (s *Spec) labelSeparator(t text) byte {
+// "." when exploded, and "," otherwise. The package documentation says why
+// the dotted non-exploded form of OpenAPI 3.0 is not read.
+func (s *Spec) labelSeparator() byte {
 	if s.Explode {
-		return '.'
-	}
-	if strings.IndexByte(t.s, ',') < 0 && strings.IndexByte(t.s, '.') >= 0 {
 		return '.'
 	}
 	return ','

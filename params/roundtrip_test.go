@@ -2,6 +2,7 @@ package params
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -171,16 +172,16 @@ func roundTripServer(t *testing.T, combos []combo) *httptest.Server {
 }
 
 // send serialises value as c's parameter, sends it to srv, and returns
-// the server's result. skip is true for a path segment that ServeMux
-// cannot route: empty, or a dot-segment.
+// the server's result. skip is true for a path value that the Append
+// methods reject, because ServeMux cannot route its empty or dot-segment.
 func send(t *testing.T, srv *httptest.Server, index int, c combo, value any) (res roundTripResult, skip bool) {
 	t.Helper()
 	wire, err := appendShape(&c.spec, c.shape, value)
+	if c.spec.In == InPath && errors.Is(err, ErrEmptySegment) {
+		return res, true
+	}
 	if err != nil {
 		t.Fatalf("append %#v: %v", value, err)
-	}
-	if c.spec.In == InPath && (wire == "" || wire == "." || wire == "..") {
-		return res, true
 	}
 	req := placeWire(&c.spec, wire)
 	req.URL.Host = srv.Listener.Addr().String()

@@ -428,3 +428,48 @@ func TestDecodeFormMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestRouterErrorsUseHook(t *testing.T) {
+	var statuses []int
+	hook := func(w http.ResponseWriter, r *http.Request, err error) {
+		statuses = append(statuses, statusOf(t, err))
+		middleware.WriteProblem(w, r, err)
+	}
+	rt := Router{ErrorHandler: hook}
+	if err := rt.Handle("GET /items/{id}", http.NotFoundHandler()); err != nil {
+		t.Fatal(err)
+	}
+	h, err := rt.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/nothing", 404},
+		{"POST", "/items/1", 405},
+	} {
+		statuses = statuses[:0]
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+		if rec.Code != c.status {
+			t.Errorf("%s %s: got status %d, want %d", c.method, c.path, rec.Code, c.status)
+		}
+		if len(statuses) != 1 || statuses[0] != c.status {
+			t.Errorf("%s %s: got hook calls with %v, want one with %d", c.method, c.path, statuses, c.status)
+		}
+	}
+}
+
+func TestRouteNotFoundProblem(t *testing.T) {
+	err := RouteNotFound()
+	if got := statusOf(t, err); got != http.StatusNotFound {
+		t.Errorf("got status %d, want 404", got)
+	}
+	rec := httptest.NewRecorder()
+	Fail(rec, httptest.NewRequest("GET", "/x", nil), err, nil)
+	if got := rec.Header().Get("Content-Type"); got != problem.ContentType {
+		t.Errorf("got Content-Type %q, want %q", got, problem.ContentType)
+	}
+}

@@ -126,7 +126,14 @@ func (fb *fallback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Fail(w, r, problem.NewError(http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed here; use %s", r.Method, strings.Join(allow, ", "))), fb.hook)
 		return
 	}
-	Fail(w, r, problem.NewError(http.StatusNotFound, "no operation matches this path"), fb.hook)
+	Fail(w, r, RouteNotFound(), fb.hook)
+}
+
+// RouteNotFound returns the 404 problem for a request whose path matches
+// no operation. Generated servers also send it when a path segment does
+// not match an operation's template, such as "{sid}.json".
+func RouteNotFound() error {
+	return problem.NewError(http.StatusNotFound, "no operation matches this path")
 }
 
 // match matches escaped request segments against a route's segments and
@@ -171,7 +178,7 @@ func StripBasePath(prefix string, h http.Handler, hook middleware.ErrorHandler) 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rest, ok := strings.CutPrefix(r.URL.Path, prefix)
 		if !ok || rest != "" && rest[0] != '/' {
-			Fail(w, r, problem.NewError(http.StatusNotFound, "no operation matches this path"), hook)
+			Fail(w, r, RouteNotFound(), hook)
 			return
 		}
 		http.StripPrefix(prefix, h).ServeHTTP(w, r)
