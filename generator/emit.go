@@ -174,6 +174,9 @@ type emitter struct {
 	nested map[*TypeRef]string
 	// pending holds the functions of nested not yet added to a file.
 	pending []jen.Code
+	// omitting holds, by flow, the declarations for which declOmits is
+	// true, computed on first use.
+	omitting [2]map[*Decl]bool
 }
 
 // dirArg returns the direction argument of a validate call.

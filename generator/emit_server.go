@@ -28,6 +28,7 @@ func (e *emitter) server(f *jen.File) {
 		e.requestDecoder(f, o)
 		e.responseWriter(f, o)
 	}
+	e.encoders(f, responseFlow)
 }
 
 // handlerMethod names the handler method of an operation; the prefix keeps
@@ -897,20 +898,34 @@ func (e *emitter) responseWriter(f *jen.File, o *Operation) {
 		for _, c := range r.Contents {
 			field := jen.Id("resp").Dot(c.Field)
 			var write jen.Code
+			omits := e.typeOmits(c.Type, responseFlow)
+			writeJSON := func() jen.Code {
+				value := field
+				if omits {
+					value = e.encoded(field, !isNilable(c.Type), c.Type, responseFlow, 0)
+				}
+				return jen.Return(jen.Qual(restPkg, "WriteJSON").Call(jen.Id("w"), status, jen.Lit(c.MediaType), value))
+			}
 			switch c.Kind {
 			case "json":
-				write = jen.Return(jen.Qual(restPkg, "WriteJSON").Call(jen.Id("w"), status, jen.Lit(c.MediaType), field))
+				write = writeJSON()
 			case "text":
 				write = jen.Return(jen.Qual(restPkg, "WriteBytes").Call(jen.Id("w"), status, jen.Lit(c.MediaType), jen.Index().Byte().Call(jen.Op("*").Add(field))))
 			default:
 				if c.Type.Kind == RefBuiltin && c.Type.Builtin == "[]byte" {
 					write = jen.Return(jen.Qual(restPkg, "WriteBytes").Call(jen.Id("w"), status, jen.Lit(c.MediaType), field))
 				} else {
-					write = jen.Return(jen.Qual(restPkg, "WriteJSON").Call(jen.Id("w"), status, jen.Lit(c.MediaType), field))
+					write = writeJSON()
 				}
 			}
 			if c.Kind == "json" && len(r.Contents) == 1 && (c.Type.Kind == RefSlice || c.Type.Kind == RefMap) {
 				// An array or object body is always sent: nil becomes [] or {}.
+				if omits {
+					// WriteJSON writes nil as [] or {}, where the encoder
+					// of a nil slice or map would write null.
+					body = append(body, jen.If(jen.Add(field).Op("!=").Nil()).Block(write))
+					write = jen.Return(jen.Qual(restPkg, "WriteJSON").Call(jen.Id("w"), status, jen.Lit(c.MediaType), field))
+				}
 				body = append(body, write)
 				always = true
 				break
@@ -935,11 +950,27 @@ func (e *emitter) responseWriter(f *jen.File, o *Operation) {
 		sw = jen.Null()
 	}
 	f.Comment(fmt.Sprintf("write%sResponse sends a response of the %s.", o.GoName, sanitizeLine(describe(o))))
+	if e.responsesOmit(o) {
+		f.Comment("JSON bodies leave out writeOnly properties, even required ones, without changing resp.")
+	}
 	f.Func().Id("write"+o.GoName+"Response").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("resp").Id(o.GoName+"Response")).Error().Block(
 		sw,
 		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("unknown response type %T"), jen.Id("resp"))),
 	)
 	f.Line()
+}
+
+// responsesOmit reports whether a JSON body of some response of o leaves
+// out writeOnly properties.
+func (e *emitter) responsesOmit(o *Operation) bool {
+	for _, r := range o.Responses {
+		for _, c := range r.Contents {
+			if e.typeOmits(c.Type, responseFlow) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // securityDefinitions writes the scheme table, the typed validators and

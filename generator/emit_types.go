@@ -163,11 +163,15 @@ func fieldDoc(f *Field) string {
 	if f.Doc != "" {
 		parts = append(parts, f.Doc)
 	}
-	if f.ReadOnly {
-		parts = append(parts, "Read-only: servers send it, clients should not.")
-	}
-	if f.WriteOnly {
-		parts = append(parts, "Write-only: clients send it, servers do not return it.")
+	switch {
+	case f.ReadOnly && f.WriteOnly:
+		parts = append(parts, "Read-only and write-only: generated servers and clients send it both ways.")
+	case f.ReadOnly:
+		parts = append(parts, "Read-only: servers send it. The generated client leaves it out of "+
+			"request bodies, even when it is required, and the generated server does not require it in them.")
+	case f.WriteOnly:
+		parts = append(parts, "Write-only: clients send it. The generated server leaves it out of "+
+			"response bodies, even when it is required.")
 	}
 	if f.Default != nil {
 		parts = append(parts, fmt.Sprintf("Default: %s.", jsonLiteral(f.Default)))

@@ -370,9 +370,13 @@ func (v *PaymentDeclined) SetDefaults() {
 type Pet struct {
 	AdoptedBy *Adopter               `json:"adoptedBy,omitempty"`
 	BirthDate oas.Nullable[oas.Date] `json:"birthDate,omitzero"`
-	// Read-only: servers send it, clients should not.
+	// Read-only: servers send it. The generated client leaves it out of request
+	// bodies, even when it is required, and the generated server does not require
+	// it in them.
 	CreatedAt time.Time `json:"createdAt"`
-	// Read-only: servers send it, clients should not.
+	// Read-only: servers send it. The generated client leaves it out of request
+	// bodies, even when it is required, and the generated server does not require
+	// it in them.
 	ID     string            `json:"id"`
 	Labels map[string]string `json:"labels,omitzero"`
 	// Chip number, when the pet has one.

@@ -56,6 +56,8 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 }
 
 // CreateUser calls the operation createUser (POST /users).
+// The JSON body leaves out readOnly properties, even required ones, without
+// changing req.
 func (c *Client) CreateUser(ctx context.Context, req *CreateUserRequest, editors ...rest.RequestEditor) (CreateUserResponse, error) {
 	if req == nil {
 		req = new(CreateUserRequest)
@@ -67,7 +69,7 @@ func (c *Client) CreateUser(ctx context.Context, req *CreateUserRequest, editors
 	var payload []byte
 	var contentType string
 	if req.Body != nil && payload == nil {
-		if payload, err = rest.EncodeJSON(req.Body); err != nil {
+		if payload, err = rest.EncodeJSON(req.Body.requestJSON()); err != nil {
 			return nil, err
 		}
 		contentType = "application/json"
@@ -93,5 +95,20 @@ func (c *Client) CreateUser(ctx context.Context, req *CreateUserRequest, editors
 		Body:       data,
 		Header:     resp.Header,
 		StatusCode: resp.StatusCode,
+	}
+}
+
+// requestJSON returns v as the generated client sends it in a request body: a
+// value whose JSON encoding leaves out the readOnly properties of v and of the
+// values it contains, required ones included, and is otherwise that of v. It
+// does not change v, but the value it returns shares v's memory, so encode it
+// before changing v.
+func (v *User) requestJSON() any {
+	return &struct {
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}{
+		Name:     v.Name,
+		Password: v.Password,
 	}
 }

@@ -11,12 +11,17 @@ import (
 
 // User is generated from the schema at /components/schemas/User.
 type User struct {
-	// Read-only: servers send it, clients should not.
+	// Read-only: servers send it. The generated client leaves it out of request
+	// bodies, even when it is required, and the generated server does not require
+	// it in them.
 	CreatedAt *time.Time `json:"createdAt,omitempty"`
-	// Read-only: servers send it, clients should not.
+	// Read-only: servers send it. The generated client leaves it out of request
+	// bodies, even when it is required, and the generated server does not require
+	// it in them.
 	ID   string `json:"id"`
 	Name string `json:"name"`
-	// Write-only: clients send it, servers do not return it.
+	// Write-only: clients send it. The generated server leaves it out of response
+	// bodies, even when it is required.
 	Password string `json:"password"`
 
 	scan oas.ScanResult

@@ -12,6 +12,7 @@ import (
 	problem "github.com/whgen/whgen/problem"
 	rest "github.com/whgen/whgen/rest"
 	"net/http"
+	"time"
 )
 
 // Server is the service behind the spec's operations, one method per
@@ -239,14 +240,32 @@ func decodeCreateUserRequest(r *http.Request, maxBody int64, req *CreateUserRequ
 }
 
 // writeCreateUserResponse sends a response of the operation createUser (POST /users).
+// JSON bodies leave out writeOnly properties, even required ones, without changing resp.
 func writeCreateUserResponse(w http.ResponseWriter, resp CreateUserResponse) error {
 	switch resp := resp.(type) {
 	case *CreateUser201Response:
 		if resp.Body != nil {
-			return rest.WriteJSON(w, 201, "application/json", resp.Body)
+			return rest.WriteJSON(w, 201, "application/json", resp.Body.responseJSON())
 		}
 		w.WriteHeader(201)
 		return nil
 	}
 	return fmt.Errorf("unknown response type %T", resp)
+}
+
+// responseJSON returns v as the generated server writes it in a response body:
+// a value whose JSON encoding leaves out the writeOnly properties of v and of
+// the values it contains, required ones included, and is otherwise that of v.
+// It does not change v, but the value it returns shares v's memory, so encode
+// it before changing v.
+func (v *User) responseJSON() any {
+	return &struct {
+		CreatedAt *time.Time `json:"createdAt,omitempty"`
+		ID        string     `json:"id"`
+		Name      string     `json:"name"`
+	}{
+		CreatedAt: v.CreatedAt,
+		ID:        v.ID,
+		Name:      v.Name,
+	}
 }
