@@ -111,11 +111,7 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	spec := &Spec{Path: path, Version: version, loc: loc, moved: r.moved}
 	diags := spec.locate(r.diags)
 	if opts.Strict {
-		for i := range diags {
-			if diags[i].Severity == Warning {
-				diags[i].Severity = Error
-			}
-		}
+		diags = promoteWarnings(diags)
 	}
 	if diags.HasErrors() {
 		return nil, &DiagnosticsError{Diagnostics: onlyErrors(diags)}
