@@ -107,14 +107,21 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	}
 
 	r := &repairer{root: root, version: version}
+	r.mergeXWebhooks()
+	// The checks read the tree before the repairs change it, so that
+	// their pointers name the file as written.
+	c := newChecker(root)
+	c.run()
+	problems := append(c.diags, checkExternalRefs(path, c.refs)...)
 	r.run()
 	spec := &Spec{Path: path, Version: version, loc: loc, moved: r.moved}
-	diags := spec.locate(r.diags)
+	diags := spec.locate(append(problems, r.diags...))
+	diags = append(diags, spec.duplicateOperationIDs(c.operationIDs)...)
 	if opts.Strict {
 		diags = promoteWarnings(diags)
 	}
 	if diags.HasErrors() {
-		return nil, &DiagnosticsError{Diagnostics: onlyErrors(diags)}
+		return nil, &DiagnosticsError{Diagnostics: onlyErrors(diags).Sorted()}
 	}
 
 	var doc *openapi3.T

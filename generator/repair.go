@@ -48,8 +48,8 @@ func (r *repairer) fail(pointer, format string, args ...any) {
 	r.diags = append(r.diags, Diagnostic{Severity: Error, Pointer: pointer, Message: fmt.Sprintf(format, args...)})
 }
 
+// run repairs the document. mergeXWebhooks must have run before.
 func (r *repairer) run() {
-	r.mergeXWebhooks()
 	if paths, ok := r.root["paths"].(map[string]any); ok {
 		for _, p := range sortedKeys(paths) {
 			r.pathItem(joinSegments([]string{"paths", p}), paths[p], p)
