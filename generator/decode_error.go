@@ -12,9 +12,12 @@ import (
 var decodeTypeErrorRE = regexp.MustCompile(`cannot unmarshal (\w+)(?: (\S+))? into (?:Go struct )?field [\w.]*?(\w+) of type (\S+)`)
 
 // decodeError turns an error of kin-openapi's decoding into a diagnostic.
-// The checker catches the members of the wrong type that it checks, so
-// this is the fallback for the rest: it names the member in OpenAPI terms
-// and points at the first member of that name and JSON type in the file.
+// The checker reports the mistyped members that it has rules for. This is
+// the fallback for the others. It names the member in OpenAPI terms and
+// points at the first member of that name and JSON type in the file.
+//
+// NOTE: the error does not say where the member is, so when several
+// members share the name and type, the one pointed at may be valid.
 func (s *Spec) decodeError(root map[string]any, err error) error {
 	m := decodeTypeErrorRE.FindStringSubmatch(err.Error())
 	if m == nil {
