@@ -28,6 +28,21 @@ type Diagnostic struct {
 	Column   int // 1-based; 0 when the position is unknown
 	Pointer  string
 	Message  string
+
+	// problem is the part of a warning's Message that states what is wrong,
+	// without the repair that follows it. -strict reports only this part,
+	// because there the repair does not happen. Empty means Message.
+	problem string
+}
+
+// newWarning returns a warning whose message states problem and then,
+// when repair is not empty, how whgen reads past it.
+func newWarning(pointer, problem, repair string) Diagnostic {
+	msg := problem
+	if repair != "" {
+		msg += "; " + repair
+	}
+	return Diagnostic{Severity: Warning, Pointer: pointer, Message: msg, problem: problem}
 }
 
 // String formats d as "file:line:col: pointer: message", the form that
@@ -63,6 +78,22 @@ func oneLine(s string) string {
 
 func breaksLine(r rune) bool {
 	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+}
+
+// promoteWarnings returns ds with every warning made an error, as -strict
+// reports it: with the problem only, because no repair is made.
+func promoteWarnings(ds Diagnostics) Diagnostics {
+	out := make(Diagnostics, len(ds))
+	for i, d := range ds {
+		if d.Severity == Warning {
+			d.Severity = Error
+			if d.problem != "" {
+				d.Message = d.problem
+			}
+		}
+		out[i] = d
+	}
+	return out
 }
 
 // Diagnostics is a list of problems in the order whgen found them.

@@ -107,18 +107,21 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 	}
 
 	r := &repairer{root: root, version: version}
+	r.mergeXWebhooks()
+	// The checks read the tree before the repairs change it, so that
+	// their pointers name the file as written.
+	c := newChecker(root)
+	c.run()
+	problems := append(c.diags, checkExternalRefs(path, c.refs)...)
 	r.run()
 	spec := &Spec{Path: path, Version: version, loc: loc, moved: r.moved}
-	diags := spec.locate(r.diags)
+	diags := spec.locate(append(problems, r.diags...))
+	diags = append(diags, spec.duplicateOperationIDs(c.operationIDs)...)
 	if opts.Strict {
-		for i := range diags {
-			if diags[i].Severity == Warning {
-				diags[i].Severity = Error
-			}
-		}
+		diags = promoteWarnings(diags)
 	}
 	if diags.HasErrors() {
-		return nil, &DiagnosticsError{Diagnostics: onlyErrors(diags)}
+		return nil, &DiagnosticsError{Diagnostics: onlyErrors(diags).Sorted()}
 	}
 
 	var doc *openapi3.T
@@ -132,7 +135,7 @@ func LoadData(path string, data []byte, opts LoadOptions) (*Spec, error) {
 		}
 	}
 	if doc == nil {
-		if doc, err = decodeTree(path, root); err != nil {
+		if doc, err = spec.decodeTree(root); err != nil {
 			return nil, err
 		}
 	}
@@ -326,22 +329,22 @@ func moveXWebhooks(doc *openapi3.T, root map[string]any) error {
 
 // decodeTree hands the repaired tree to kin-openapi, in pieces when its
 // schemas nest deeply (see pieceDepth).
-func decodeTree(path string, root map[string]any) (*openapi3.T, error) {
+func (s *Spec) decodeTree(root map[string]any) (*openapi3.T, error) {
 	if pieces := findPieces(root); len(pieces) > 0 {
 		if doc, err := decodePieces(root, pieces); doc != nil || err != nil {
 			if err != nil {
-				return nil, diagError(path, 1, 1, "", "cannot decode the document: "+err.Error())
+				return nil, s.decodeError(root, err)
 			}
 			return doc, nil
 		}
 	}
 	data, err := json.Marshal(root)
 	if err != nil {
-		return nil, diagError(path, 1, 1, "", "cannot encode the repaired document: "+err.Error())
+		return nil, diagError(s.Path, 1, 1, "", "cannot encode the repaired document: "+err.Error())
 	}
 	doc := &openapi3.T{}
 	if err := json.Unmarshal(data, doc); err != nil {
-		return nil, diagError(path, 1, 1, "", "cannot decode the document: "+err.Error())
+		return nil, s.decodeError(root, err)
 	}
 	return doc, nil
 }

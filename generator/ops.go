@@ -52,7 +52,7 @@ func build(spec *Spec, cfg Config) (*Model, error) {
 	b.breakValueCycles()
 	for _, key := range sortedKeys(overrides) {
 		if !b.used[key] {
-			b.warn("/", "names: %q matches no component schema pointer, operationId or webhook name; the override is unused", key)
+			b.warn("/", fmt.Sprintf("names: %q matches no component schema pointer, operationId or webhook name", key), "the override is unused")
 		}
 	}
 	sortDecls(m.Decls)
@@ -526,12 +526,12 @@ func (b *builder) checkParamDefault(p *Param, ptr string) {
 	}
 	def := p.Type.Schema.Default
 	if _, ok := scalarDefault(p, kind); !ok {
-		b.warn(ptr+"/schema/default", "default %s is not a valid %s; the parameter has no default", jsonLiteral(def), kind)
+		b.warn(ptr+"/schema/default", fmt.Sprintf("default %s is not a valid %s", jsonLiteral(def), kind), "the parameter has no default")
 		return
 	}
 	// Numbers in the spec are read as float64, which holds every integer
 	// only up to 2^53.
 	if f, ok := def.(float64); ok && kind == "int64" && math.Abs(f) > 1<<53 {
-		b.warn(ptr+"/schema/default", "default is beyond 2^53 and is read as %d, the nearest float64", int64(f))
+		b.warn(ptr+"/schema/default", "default is beyond 2^53, above which a float64 does not hold every integer", fmt.Sprintf("read as %d, the nearest float64", int64(f)))
 	}
 }

@@ -260,7 +260,7 @@ func (b *builder) schemeExtension(ext map[string]any, pointer string) string {
 	}
 	s, _ := v.(string)
 	if !slices.Contains(signatureSchemes, s) {
-		b.warn(pointer, "unknown signature scheme %v: choose from %s; using the default", v, strings.Join(signatureSchemes, ", "))
+		b.warn(pointer, fmt.Sprintf("unknown signature scheme %v: choose from %s", v, strings.Join(signatureSchemes, ", ")), "using the default")
 		return ""
 	}
 	return s

@@ -27,16 +27,17 @@ type repairer struct {
 
 var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"}
 
-// warn records a defect that a repair of the tree fixed.
-func (r *repairer) warn(pointer, format string, args ...any) {
+// warn records a defect that a repair of the tree fixed. problem states
+// what is wrong and repair how the tree was changed.
+func (r *repairer) warn(pointer, problem, repair string) {
 	r.changed = true
-	r.notice(pointer, format, args...)
+	r.notice(pointer, problem, repair)
 }
 
 // notice records a defect that the builder reads past without a change
 // to the tree.
-func (r *repairer) notice(pointer, format string, args ...any) {
-	r.diags = append(r.diags, Diagnostic{Severity: Warning, Pointer: pointer, Message: fmt.Sprintf(format, args...)})
+func (r *repairer) notice(pointer, problem, repair string) {
+	r.diags = append(r.diags, newWarning(pointer, problem, repair))
 }
 
 func (r *repairer) info(pointer, format string, args ...any) {
@@ -47,8 +48,8 @@ func (r *repairer) fail(pointer, format string, args ...any) {
 	r.diags = append(r.diags, Diagnostic{Severity: Error, Pointer: pointer, Message: fmt.Sprintf(format, args...)})
 }
 
+// run repairs the document. mergeXWebhooks must have run before.
 func (r *repairer) run() {
-	r.mergeXWebhooks()
 	if paths, ok := r.root["paths"].(map[string]any); ok {
 		for _, p := range sortedKeys(paths) {
 			r.pathItem(joinSegments([]string{"paths", p}), paths[p], p)
@@ -114,7 +115,9 @@ func (r *repairer) pathItem(ptr string, v any, path string) {
 		return
 	}
 	if path != "" && strings.Contains(path, "?") {
-		r.notice(ptr, "path %q carries a query string, which a path key must not; read as path %q with query %q required", path, path[:strings.IndexByte(path, '?')], path[strings.IndexByte(path, '?')+1:])
+		query := strings.IndexByte(path, '?')
+		r.notice(ptr, fmt.Sprintf("path %q carries a query string, which a path key must not", path),
+			fmt.Sprintf("read as path %q with query %q required", path[:query], path[query+1:]))
 	}
 	r.parameters(ptr+"/parameters", item["parameters"])
 	for _, m := range httpMethods {
@@ -133,7 +136,7 @@ func (r *repairer) operation(ptr string, op, item map[string]any, path string) {
 	}
 	responses, ok := op["responses"].(map[string]any)
 	if !ok && strings.HasPrefix(r.version, "3.0") {
-		r.notice(ptr, "operation has no responses, which OpenAPI 3.0 requires; read as having none")
+		r.notice(ptr, "operation has no responses, which OpenAPI 3.0 requires", "read as having none")
 	}
 	for _, code := range sortedKeys(responses) {
 		r.response(ptr+"/responses/"+escapeSegment(code), responses[code])
@@ -179,7 +182,7 @@ func (r *repairer) declarePathParams(ptr string, op, item map[string]any, path s
 			continue
 		}
 		declared[name] = true
-		r.warn(ptr, "path parameter %q is used in the path but not declared; read as a required string", name)
+		r.warn(ptr, fmt.Sprintf("path parameter %q is used in the path but not declared", name), "read as a required string")
 		params, _ := op["parameters"].([]any)
 		op["parameters"] = append(params, map[string]any{
 			"name": name, "in": "path", "required": true,
@@ -227,7 +230,7 @@ func (r *repairer) content(ptr string, v any) {
 			r.fail(ptr+"/$ref", "content reference %q points to nothing", ref)
 			return
 		}
-		r.warn(ptr+"/$ref", "content is a $ref (%s), which OpenAPI does not allow; the referenced media types are used in place", ref)
+		r.warn(ptr+"/$ref", fmt.Sprintf("content is a $ref (%s), which OpenAPI does not allow", ref), "the referenced media types are used in place")
 		delete(content, "$ref")
 		for k, v := range tm {
 			content[k] = v
@@ -246,7 +249,7 @@ func (r *repairer) content(ptr string, v any) {
 				r.fail(mptr+"/$ref", "media type reference %q points to nothing", ref)
 				continue
 			}
-			r.warn(mptr, "media type is a $ref (%s), which OpenAPI before 3.2 does not allow; the referenced media type is used in place", ref)
+			r.warn(mptr, fmt.Sprintf("media type is a $ref (%s), which OpenAPI before 3.2 does not allow", ref), "the referenced media type is used in place")
 			media = copyMap(tm)
 			content[mt] = media
 		}
@@ -308,16 +311,16 @@ func (r *repairer) schema(ptr string, v any, component string) {
 		delete(s, "$recursiveRef")
 		if ref == "#" && component != "" {
 			s["$ref"] = "#" + component
-			r.warn(ptr, "$recursiveRef is a JSON Schema 2019-09 keyword that OpenAPI 3.1 does not use; read as a $ref to the enclosing schema %s", component)
+			r.warn(ptr, "$recursiveRef is a JSON Schema 2019-09 keyword that OpenAPI 3.1 does not use", "read as a $ref to the enclosing schema "+component)
 		} else {
-			r.warn(ptr, "$recursiveRef %q is not supported; read as any value", ref)
+			r.warn(ptr, fmt.Sprintf("$recursiveRef %q is not supported", ref), "read as any value")
 		}
 	}
 	r.schemaExamples(ptr, s)
 	r.schemaEnum(ptr, s)
 	if items, ok := s["items"].([]any); ok {
 		// Draft 4 tuple form, which 3.0 documents sometimes carry.
-		r.warn(ptr+"/items", "items is a list (tuple form); read as prefixItems")
+		r.warn(ptr+"/items", "items is a list (tuple form), which OpenAPI 3.1 spells prefixItems", "read as prefixItems")
 		if _, has := s["prefixItems"]; !has {
 			s["prefixItems"] = items
 		}
@@ -351,9 +354,9 @@ func (r *repairer) schemaRef(ptr string, s map[string]any, ref string) {
 	target, tptr := r.resolve(ref)
 	if target == nil {
 		if r.refCycle(ref) {
-			r.warn(ptr+"/$ref", "reference %q leads back to itself through references only; read as a schema that accepts any value", ref)
+			r.warn(ptr+"/$ref", fmt.Sprintf("reference %q leads back to itself through references only", ref), "read as a schema that accepts any value")
 		} else {
-			r.warn(ptr+"/$ref", "reference %q points to nothing; read as a schema that accepts any value", ref)
+			r.warn(ptr+"/$ref", fmt.Sprintf("reference %q points to nothing", ref), "read as a schema that accepts any value")
 		}
 		delete(s, "$ref")
 		return
@@ -368,7 +371,7 @@ func (r *repairer) schemaRef(ptr string, s map[string]any, ref string) {
 			replacement = schema
 		}
 	}
-	r.warn(ptr+"/$ref", "schema reference %q points to a %s component, not a schema; read as %s", ref, strings.TrimSuffix(kind, "s"), describeReplacement(replacement))
+	r.warn(ptr+"/$ref", fmt.Sprintf("schema reference %q points to a %s component, not a schema", ref, strings.TrimSuffix(kind, "s")), "read as "+describeReplacement(replacement))
 	delete(s, "$ref")
 	if rm, ok := replacement.(map[string]any); ok {
 		for k, v := range rm {
@@ -409,7 +412,7 @@ func (r *repairer) schemaExamples(ptr string, s map[string]any) {
 		list = append(list, v)
 	}
 	s["examples"] = list
-	r.warn(ptr+"/examples", "examples in a schema must be a list, not an object; read as the list of its values")
+	r.warn(ptr+"/examples", "examples in a schema must be a list, not an object", "read as the list of its values")
 }
 
 func (r *repairer) schemaEnum(ptr string, s map[string]any) {
@@ -422,7 +425,7 @@ func (r *repairer) schemaEnum(ptr string, s map[string]any) {
 	for _, v := range list {
 		key, _ := json.Marshal(v)
 		if seen[string(key)] {
-			r.warn(ptr+"/enum", "enum lists %s more than once; the copy is ignored", key)
+			r.warn(ptr+"/enum", fmt.Sprintf("enum lists %s more than once", key), "the copy is ignored")
 			continue
 		}
 		seen[string(key)] = true

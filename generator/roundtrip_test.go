@@ -135,6 +135,10 @@ func roundTripSpecs(t *testing.T) []*roundTripSpec {
 		specs = append(specs, &roundTripSpec{name: name, path: testspecs.Path(t, "corpus", name)})
 	}
 	for _, c := range goldenCases(t) {
+		if readWant(t, c) == nil {
+			// Run fails on the case's spec on purpose, so it has no models.
+			continue
+		}
 		s := &roundTripSpec{name: "cases/" + c.name, path: filepath.Join(c.dir, "openapi.yaml")}
 		if reason, err := os.ReadFile(filepath.Join(c.dir, "skip.txt")); err == nil {
 			s.knownBug = strings.TrimSpace(string(reason))

@@ -67,14 +67,7 @@ func Run(cfg Config) (*Result, error) {
 	}
 	diags := append(append(Diagnostics(nil), spec.Diagnostics...), m.Diagnostics...).Sorted()
 	if cfg.Strict {
-		var errs Diagnostics
-		for _, d := range diags {
-			if d.Severity == Warning {
-				d.Severity = Error
-				errs = append(errs, d)
-			}
-		}
-		if len(errs) > 0 {
+		if errs := onlyErrors(promoteWarnings(diags)); len(errs) > 0 {
 			return nil, &DiagnosticsError{Diagnostics: errs}
 		}
 	}

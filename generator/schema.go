@@ -68,14 +68,15 @@ func (b *builder) note(pointer, format string, args ...any) {
 	b.model.Diagnostics = append(b.model.Diagnostics, Diagnostic{Severity: Info, Pointer: pointer, Message: fmt.Sprintf(format, args...)})
 }
 
-func (b *builder) warn(pointer, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	key := pointer + "\x00" + msg
+// warn records a defect that the builder reads past. problem states what
+// is wrong and repair how it is read, or what generated code does not do.
+func (b *builder) warn(pointer, problem, repair string) {
+	key := pointer + "\x00" + problem
 	if b.warned[key] {
 		return
 	}
 	b.warned[key] = true
-	b.model.Diagnostics = append(b.model.Diagnostics, Diagnostic{Severity: Warning, Pointer: pointer, Message: msg})
+	b.model.Diagnostics = append(b.model.Diagnostics, newWarning(pointer, problem, repair))
 }
 
 // declareComponents reserves a name for every component schema, so that
@@ -195,7 +196,7 @@ func (b *builder) inline(s *openapi3.Schema, hint, ptr string) *TypeRef {
 	s = b.flatten(s, ptr)
 	if s.Always != nil {
 		if !*s.Always {
-			b.warn(ptr, "schema false accepts no value; read as any value, which Validate does not reject")
+			b.warn(ptr, "schema false accepts no value", "read as any value, which Validate does not reject")
 		}
 		return anyRef
 	}
@@ -252,7 +253,7 @@ func (b *builder) sliceOf(s *openapi3.Schema, hint, ptr string) *TypeRef {
 		elem = b.typeOf(s.Items, hint+"Item", ptr+"/items")
 		nullable = nullableUse(s.Items, elem)
 	} else if len(s.PrefixItems) > 0 {
-		b.warn(ptr, "prefixItems (tuples) are not supported as typed items; items are read as any value")
+		b.warn(ptr, "prefixItems (tuples) are not supported as typed items", "items are read as any value")
 	}
 	return &TypeRef{Kind: RefSlice, Elem: elem, ElemNullable: nullable, Schema: s}
 }
@@ -351,7 +352,7 @@ func (b *builder) fillStruct(d *Decl, s *openapi3.Schema) {
 		sr := s.Properties[prop]
 		ptr := d.Pointer + "/properties/" + escapeSegment(prop)
 		if !validJSONTag(prop) {
-			b.warn(ptr, "property name %q cannot be a Go struct tag; its value is kept in AdditionalProperties", prop)
+			b.warn(ptr, fmt.Sprintf("property name %q cannot be a Go struct tag", prop), "its value is kept in AdditionalProperties")
 			if d.Additional == nil {
 				d.Additional = anyRef
 			}
@@ -557,8 +558,8 @@ func (b *builder) dropSharedTags(d *Decl) {
 	}
 	for _, tag := range sortedKeys(owners) {
 		if names := owners[tag]; len(names) > 1 {
-			b.warn(d.Pointer+"/discriminator", "discriminator value %q names the variants %s; "+
-				"a value with it decodes into the first of them that it matches", tag, strings.Join(names, ", "))
+			b.warn(d.Pointer+"/discriminator", fmt.Sprintf("discriminator value %q names the variants %s", tag, strings.Join(names, ", ")),
+				"a value with it decodes into the first of them that it matches")
 		}
 	}
 	for _, v := range d.Variants {
@@ -745,7 +746,7 @@ func (b *builder) pattern(src, ptr string) string {
 		return p.Var
 	}
 	if _, err := regexp.Compile(src); err != nil {
-		b.warn(ptr+"/pattern", "pattern %q is not supported by Go's RE2 engine (%s); Validate does not check it", src, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		b.warn(ptr+"/pattern", fmt.Sprintf("pattern %q is not supported by Go's RE2 engine (%s)", src, strings.TrimPrefix(err.Error(), "error parsing regexp: ")), "Validate does not check it")
 		b.patterns[src] = &Pattern{}
 		return ""
 	}
@@ -1141,13 +1142,13 @@ func sortDecls(ds []*Decl) {
 // value or ignore the constraint silently.
 func (b *builder) checkBounds(s *openapi3.Schema, ptr string) {
 	if s.MaxLength != nil && s.MinLength > *s.MaxLength {
-		b.warn(ptr+"/minLength", "minLength %d is greater than maxLength %d, so no string is valid", s.MinLength, *s.MaxLength)
+		b.warn(ptr+"/minLength", fmt.Sprintf("minLength %d is greater than maxLength %d, so no string is valid", s.MinLength, *s.MaxLength), "")
 	}
 	if s.MaxItems != nil && s.MinItems > *s.MaxItems {
-		b.warn(ptr+"/minItems", "minItems %d is greater than maxItems %d, so no array is valid", s.MinItems, *s.MaxItems)
+		b.warn(ptr+"/minItems", fmt.Sprintf("minItems %d is greater than maxItems %d, so no array is valid", s.MinItems, *s.MaxItems), "")
 	}
 	if s.MaxProps != nil && s.MinProps > *s.MaxProps {
-		b.warn(ptr+"/minProperties", "minProperties %d is greater than maxProperties %d, so no object is valid", s.MinProps, *s.MaxProps)
+		b.warn(ptr+"/minProperties", fmt.Sprintf("minProperties %d is greater than maxProperties %d, so no object is valid", s.MinProps, *s.MaxProps), "")
 	}
 	lo, loKey, loExcl := s.Min, "minimum", s.ExclusiveMin.Bool != nil && *s.ExclusiveMin.Bool
 	if v := s.ExclusiveMin.Value; v != nil && (lo == nil || *v >= *lo) {
@@ -1158,17 +1159,17 @@ func (b *builder) checkBounds(s *openapi3.Schema, ptr string) {
 		hi, hiKey, hiExcl = v, "exclusiveMaximum", true
 	}
 	if lo != nil && hi != nil && (*lo > *hi || *lo == *hi && (loExcl || hiExcl)) {
-		b.warn(ptr+"/"+loKey, "%s %s and %s %s leave no valid number", loKey, formatNumber(*lo), hiKey, formatNumber(*hi))
+		b.warn(ptr+"/"+loKey, fmt.Sprintf("%s %s and %s %s leave no valid number", loKey, formatNumber(*lo), hiKey, formatNumber(*hi)), "")
 	}
 	if s.MultipleOf != nil && *s.MultipleOf <= 0 {
-		b.warn(ptr+"/multipleOf", "multipleOf must be greater than 0; Validate does not check it")
+		b.warn(ptr+"/multipleOf", "multipleOf must be greater than 0", "Validate does not check it")
 	}
 	if s.Enum != nil && len(s.Enum) == 0 {
-		b.warn(ptr+"/enum", "enum is empty, so no value is valid")
+		b.warn(ptr+"/enum", "enum is empty, so no value is valid", "")
 	}
 	if s.Default != nil {
 		if problem := defaultProblem(s, lo, loExcl, hi, hiExcl); problem != "" {
-			b.warn(ptr+"/default", "default %s %s", jsonLiteral(s.Default), problem)
+			b.warn(ptr+"/default", fmt.Sprintf("default %s %s", jsonLiteral(s.Default), problem), "")
 		}
 	}
 }
