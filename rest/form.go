@@ -37,31 +37,98 @@ func DecodeForm(body []byte, dst any) ([]string, error) {
 	return setFields(values, dst)
 }
 
+// setFields converts the form values into dst. An array field takes every
+// value of its name, as the form style with explode, the default of form
+// bodies, repeats the name per item. Any other field takes one value, and
+// a name repeated for it is an error, since picking one copy would hide
+// the other.
 func setFields(values url.Values, dst any) ([]string, error) {
 	names := make([]string, 0, len(values))
 	for k := range values {
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	arrays := arrayFields(dst)
 	props := make([]params.Property, 0, len(names))
 	for _, n := range names {
-		v := values.Get(n)
-		if !utf8.ValidString(n) || !utf8.ValidString(v) {
-			return nil, problem.NewError(http.StatusBadRequest, fmt.Sprintf("the request body field %q is not valid UTF-8", strings.ToValidUTF8(n, "\uFFFD")))
+		vs := values[n]
+		for _, v := range vs {
+			if !utf8.ValidString(n) || !utf8.ValidString(v) {
+				return nil, problem.NewError(http.StatusBadRequest, fmt.Sprintf("the request body field %q is not valid UTF-8", strings.ToValidUTF8(n, "\uFFFD")))
+			}
 		}
-		props = append(props, params.Property{Name: n, Value: v})
+		if field, ok := arrays[n]; ok {
+			if err := formSpec.SetItems(vs, sliceOf(field).Addr().Interface()); err != nil {
+				return nil, problem.Wrap(err, http.StatusBadRequest, fmt.Sprintf("the request body has an invalid field: property %q: %s", n, paramReason(err)))
+			}
+			continue
+		}
+		if len(vs) > 1 {
+			return nil, problem.NewError(http.StatusBadRequest, fmt.Sprintf("the request body repeats the field %q, which takes one value", n))
+		}
+		props = append(props, params.Property{Name: n, Value: vs[0]})
 	}
 	if err := formSpec.SetObject(props, dst); err != nil {
-		// The message names the field, not the query parameter "body"
-		// that formSpec describes.
 		msg := err.Error()
-		var pe *params.Error
-		if errors.As(err, &pe) {
-			msg = strings.Replace(msg, pe.Error(), pe.Reason, 1)
+		if name, _, ok := strings.Cut(msg, ": "); ok {
+			msg = name + ": " + paramReason(err)
 		}
 		return nil, problem.Wrap(err, http.StatusBadRequest, "the request body has an invalid field: "+msg)
 	}
 	return names, nil
+}
+
+// paramReason returns the reason of the params error inside err, without
+// the query parameter "body" that formSpec describes, which the client
+// did not send.
+func paramReason(err error) string {
+	var pe *params.Error
+	if errors.As(err, &pe) {
+		return pe.Reason
+	}
+	return err.Error()
+}
+
+// arrayFields returns the slice fields, other than []byte, of the struct
+// that v is or points to, by JSON name. A field may be a pointer to a
+// slice.
+func arrayFields(v any) map[string]reflect.Value {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return nil
+	}
+	out := map[string]reflect.Value{}
+	for i := range rv.NumField() {
+		f := rv.Type().Field(i)
+		if f.IsExported() && isArray(f.Type) {
+			out[jsonName(f)] = rv.Field(i)
+		}
+	}
+	return out
+}
+
+// sliceOf returns the slice that the field fv holds or, allocating it,
+// points to.
+func sliceOf(fv reflect.Value) reflect.Value {
+	if fv.Kind() != reflect.Pointer {
+		return fv
+	}
+	if fv.IsNil() {
+		fv.Set(reflect.New(fv.Type().Elem()))
+	}
+	return fv.Elem()
+}
+
+// isArray reports whether t, or the type t points to, is a slice other
+// than []byte.
+func isArray(t reflect.Type) bool {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8
 }
 
 // DecodeMultipart decodes a multipart/form-data body into dst, a pointer
@@ -160,6 +227,19 @@ func EncodeForm(v any) ([]byte, error) {
 	values := url.Values{}
 	for _, p := range params.Properties(v) {
 		values.Add(p.Name, p.Value)
+	}
+	// Array fields repeat their name per item, as DecodeForm reads them.
+	for name, field := range arrayFields(v) {
+		values.Del(name)
+		if field.Kind() == reflect.Pointer {
+			if field.IsNil() {
+				continue
+			}
+			field = field.Elem()
+		}
+		for i := range field.Len() {
+			values.Add(name, params.Format(field.Index(i).Interface()))
+		}
 	}
 	return []byte(values.Encode()), nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -471,5 +472,58 @@ func TestRouteNotFoundProblem(t *testing.T) {
 	Fail(rec, httptest.NewRequest("GET", "/x", nil), err, nil)
 	if got := rec.Header().Get("Content-Type"); got != problem.ContentType {
 		t.Errorf("got Content-Type %q, want %q", got, problem.ContentType)
+	}
+}
+
+func TestFormArrays(t *testing.T) {
+	type form struct {
+		Tags  []string `json:"tags"`
+		IDs   *[]int64 `json:"ids,omitempty"`
+		Notes []string `json:"notes,omitempty"`
+		N     *int64   `json:"n,omitempty"`
+	}
+	var f form
+	names, err := DecodeForm([]byte("tags=a&tags=b%2Cc&n=1"), &f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a", "b,c"}; !slices.Equal(f.Tags, want) {
+		t.Errorf("tags = %q, want %q", f.Tags, want)
+	}
+	if f.IDs != nil || f.Notes != nil {
+		t.Errorf("absent arrays = %v, %v; want nil", f.IDs, f.Notes)
+	}
+	if want := []string{"n", "tags"}; !slices.Equal(names, want) {
+		t.Errorf("names = %q, want %q", names, want)
+	}
+
+	// The client writes what the server reads.
+	ids := []int64{3, 4}
+	body, err := EncodeForm(form{Tags: []string{"x", "y"}, IDs: &ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back form
+	if _, err := DecodeForm(body, &back); err != nil {
+		t.Fatalf("DecodeForm(%s): %v", body, err)
+	}
+	if !slices.Equal(back.Tags, []string{"x", "y"}) || back.IDs == nil || !slices.Equal(*back.IDs, ids) {
+		t.Errorf("round trip of %s = %+v", body, back)
+	}
+
+	for body, want := range map[string]string{
+		"n=1&n=2":     `the request body repeats the field "n", which takes one value`,
+		"ids=1&ids=x": `the request body has an invalid field: property "ids": invalid integer "x" at index 1`,
+	} {
+		var f form
+		_, err := DecodeForm([]byte(body), &f)
+		var pe *problem.Error
+		if !errors.As(err, &pe) {
+			t.Errorf("DecodeForm(%q) = %v, want a problem", body, err)
+			continue
+		}
+		if pe.Problem.Detail != want {
+			t.Errorf("DecodeForm(%q): detail %q, want %q", body, pe.Problem.Detail, want)
+		}
 	}
 }
