@@ -409,13 +409,16 @@ func TestDecodeJSONDepth(t *testing.T) {
 
 func TestDecodeFormMessages(t *testing.T) {
 	type form struct {
-		Stars int64  `json:"stars"`
-		Text  string `json:"text"`
+		Stars int64   `json:"stars"`
+		Text  string  `json:"text"`
+		IDs   []int64 `json:"ids"`
 	}
 	for body, want := range map[string]string{
-		"stars=x&text=a": `the request body has an invalid field: property "stars": invalid integer "x"`,
-		"stars=1;text=a": "the request body is not valid form data: separate fields with '&', not ';'",
-		"stars=%zz":      `the request body is not valid form data: invalid URL escape "%zz"`,
+		"stars=x&text=a":  `the request body has an invalid field: property "stars": invalid integer "x"`,
+		"stars=1&stars=2": `the request body repeats the field "stars", which takes one value`,
+		"ids=1&ids=x":     `the request body has an invalid field: property "ids": invalid integer "x" at index 1`,
+		"stars=1;text=a":  "the request body is not valid form data: separate fields with '&', not ';'",
+		"stars=%zz":       `the request body is not valid form data: invalid URL escape "%zz"`,
 	} {
 		var f form
 		_, err := DecodeForm([]byte(body), &f)
@@ -511,19 +514,4 @@ func TestFormArrays(t *testing.T) {
 		t.Errorf("round trip of %s = %+v", body, back)
 	}
 
-	for body, want := range map[string]string{
-		"n=1&n=2":     `the request body repeats the field "n", which takes one value`,
-		"ids=1&ids=x": `the request body has an invalid field: property "ids": invalid integer "x" at index 1`,
-	} {
-		var f form
-		_, err := DecodeForm([]byte(body), &f)
-		var pe *problem.Error
-		if !errors.As(err, &pe) {
-			t.Errorf("DecodeForm(%q) = %v, want a problem", body, err)
-			continue
-		}
-		if pe.Problem.Detail != want {
-			t.Errorf("DecodeForm(%q): detail %q, want %q", body, pe.Problem.Detail, want)
-		}
-	}
 }
