@@ -314,10 +314,21 @@ func (e *emitter) unionDecode(d *Decl) []jen.Code {
 			))
 		}
 		if len(cases) > 0 {
+			inner := []jen.Code{jen.Switch(jen.Id("tag")).Block(cases...)}
+			if allTagged(d) {
+				// Every variant has its tags, so another tag names
+				// none of them.
+				var allowed []jen.Code
+				for _, v := range d.Variants {
+					for _, t := range v.Tags {
+						allowed = append(allowed, jen.Lit(t))
+					}
+				}
+				args := append([]jen.Code{jen.Id("u"), jen.Lit(d.Discriminator), jen.Id("tag")}, allowed...)
+				inner = append(inner, jen.Return(jen.Qual(oasPkg, "UnknownTag").Call(args...)))
+			}
 			body = append(body,
-				jen.If(jen.List(jen.Id("tag"), jen.Id("ok")).Op(":=").Qual(oasPkg, "Member").Call(jen.Id("data"), jen.Lit(d.Discriminator)), jen.Id("ok")).Block(
-					jen.Switch(jen.Id("tag")).Block(cases...),
-				))
+				jen.If(jen.List(jen.Id("tag"), jen.Id("ok")).Op(":=").Qual(oasPkg, "Member").Call(jen.Id("data"), jen.Lit(d.Discriminator)), jen.Id("ok")).Block(inner...))
 		}
 	}
 	if !preferMostMembers(d) {
@@ -358,6 +369,17 @@ func (e *emitter) unionDecode(d *Decl) []jen.Code {
 	}
 	body = append(body, jen.Return(jen.Qual(oasPkg, "NoVariant").Call(jen.Id("kind"), jen.Id("u"))))
 	return body
+}
+
+// allTagged reports whether every variant of the union d has a
+// discriminator tag.
+func allTagged(d *Decl) bool {
+	for _, v := range d.Variants {
+		if len(v.Tags) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // shallowFits returns the condition under which variant v may match

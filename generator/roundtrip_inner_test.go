@@ -104,8 +104,12 @@ func whgenRun(c whgenCase) (r whgenResult) {
 	}()
 
 	v := c.New()
-	if err := json.Unmarshal([]byte(c.JSON), v); err != nil {
+	if err := oas.Unmarshal([]byte(c.JSON), v); err != nil {
 		r.DecodeError = err.Error()
+		var te *oas.TypeError
+		if errors.As(err, &te) {
+			r.Errors = []oas.ValidationError{{Pointer: te.Pointer, Message: te.Detail}}
+		}
 		return r
 	}
 	out, err := json.Marshal(v)

@@ -77,7 +77,13 @@ func Unmarshal(data []byte, dst any) error {
 	if d, ok := outOfRange(te); ok {
 		detail = d
 	}
-	if _, ok := unions.Load(te.Type); ok {
+	if allowed, ok := tagged.Load(te.Type); ok && strings.HasPrefix(te.Value, "string \"") {
+		quoted := make([]string, len(allowed.([]string)))
+		for i, a := range allowed.([]string) {
+			quoted[i] = strconv.Quote(a)
+		}
+		detail = fmt.Sprintf("must be one of %s, not %s", strings.Join(quoted, ", "), strings.TrimPrefix(te.Value, "string "))
+	} else if _, ok := unions.Load(te.Type); ok {
 		detail = fmt.Sprintf("a JSON %s matches none of the variants of %s", te.Value, te.Type.Name())
 	}
 	return &TypeError{Pointer: locate(data, te), Detail: detail, Err: te}
@@ -97,6 +103,24 @@ func NoVariant(kind string, u any) error {
 	}
 	unions.Store(t, true)
 	return &json.UnmarshalTypeError{Value: kind, Type: t}
+}
+
+// tagged maps the Go types for which UnknownTag was called to the values
+// their discriminator takes.
+var tagged sync.Map
+
+// UnknownTag returns the error of a generated union's UnmarshalJSON when
+// its discriminator property holds tag, a string that names no variant.
+// u is the union, and allowed lists the tags that name one. The error is
+// a *json.UnmarshalTypeError, as NoVariant's is, and Unmarshal places it
+// at the discriminator property.
+func UnknownTag(u any, property, tag string, allowed ...string) error {
+	t := reflect.TypeOf(u)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tagged.Store(t, allowed)
+	return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(tag), Type: t, Field: property}
 }
 
 // jsonKind names the JSON type that values of a Go kind decode from.
@@ -251,7 +275,8 @@ type visit struct {
 // find searches n, at pointer ptr, for the value reached through the
 // struct fields named in fields.
 func (f *finder) find(n *node, ptr string, fields []string) (string, bool) {
-	if len(fields) == 0 && (n.kind == f.value || n.kind == "number" && f.value == "number "+n.text) {
+	if len(fields) == 0 && (n.kind == f.value || n.kind == "number" && f.value == "number "+n.text ||
+		n.kind == "string" && f.value == "string "+strconv.Quote(n.text)) {
 		return ptr, true
 	}
 	v := visit{n, len(fields)}

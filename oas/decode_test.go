@@ -149,6 +149,42 @@ func TestUnmarshalUnionPointer(t *testing.T) {
 	}
 }
 
+// format is a union with a discriminator, as generated code writes one.
+type format struct {
+	Print *struct {
+		Kind  string `json:"kind"`
+		Pages int    `json:"pages"`
+	}
+}
+
+func (f *format) UnmarshalJSON(data []byte) error {
+	if tag, ok := Member(data, "kind"); ok {
+		switch tag {
+		case "print":
+			return json.Unmarshal(data, &f.Print)
+		}
+		return UnknownTag(f, "kind", tag, "print", "ebook")
+	}
+	return NoVariant(Kind(data), f)
+}
+
+func TestUnmarshalUnknownTag(t *testing.T) {
+	var v struct {
+		Formats []format `json:"formats"`
+	}
+	var te *TypeError
+	body := `{"formats": [{"kind": "print", "pages": 3}, {"pages": 1, "kind": "vi\"nyl"}]}`
+	if err := Unmarshal([]byte(body), &v); !errors.As(err, &te) {
+		t.Fatalf("Unmarshal = %v, want a TypeError", err)
+	}
+	if te.Pointer != "/formats/1/kind" {
+		t.Errorf("pointer %q, want /formats/1/kind", te.Pointer)
+	}
+	if want := `must be one of "print", "ebook", not "vi\"nyl"`; te.Detail != want {
+		t.Errorf("detail %q, want %q", te.Detail, want)
+	}
+}
+
 func TestUnmarshalWholeNumbers(t *testing.T) {
 	type target struct {
 		N    int64   `json:"n"`

@@ -132,6 +132,7 @@ func (u *AdoptionFailedEventDataReason) UnmarshalJSON(data []byte) error {
 			u.PaymentDeclined = new(PaymentDeclined)
 			return json.Unmarshal(data, u.PaymentDeclined)
 		}
+		return oas.UnknownTag(u, "kind", tag, "shelter", "payment")
 	}
 	var first func()
 	if kind == "object" && rejectedByShelterObject.Fits(data) {

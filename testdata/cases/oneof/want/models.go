@@ -177,6 +177,7 @@ func (u *Notice) UnmarshalJSON(data []byte) error {
 			u.SmsNotice = new(NoticeSmsNotice)
 			return json.Unmarshal(data, u.SmsNotice)
 		}
+		return oas.UnknownTag(u, "kind", tag, "email", "sms")
 	}
 	var first func()
 	if kind == "object" && noticeEmailNoticeObject.Fits(data) {
@@ -305,6 +306,7 @@ func (u *Pet) UnmarshalJSON(data []byte) error {
 			u.Dog = new(Dog)
 			return json.Unmarshal(data, u.Dog)
 		}
+		return oas.UnknownTag(u, "petType", tag, "cat", "dog")
 	}
 	var first func()
 	if kind == "object" && catObject.Fits(data) {
@@ -394,6 +396,7 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 			u.Square = new(Square)
 			return json.Unmarshal(data, u.Square)
 		}
+		return oas.UnknownTag(u, "shape", tag, "Circle", "Square")
 	}
 	var first func()
 	if kind == "object" && circleObject.Fits(data) {
