@@ -71,6 +71,11 @@ func (th *TrustedHosts) add(entry string) error {
 	}
 	name := entry
 	if strings.Contains(name, ":") && !strings.HasPrefix(name, "[") {
+		if _, err := netip.ParseAddr(name); err != nil {
+			if i := strings.LastIndexByte(name, ':'); i+1 < len(name) && isDigits(name[i+1:]) && !strings.Contains(name[:i], ":") {
+				return fmt.Errorf("allowed host %q has a port; list the host alone (%s), because the port of a request's Host is not compared", entry, name[:i])
+			}
+		}
 		name = "[" + name + "]" // a bare IPv6 address
 	}
 	if suffix, ok := strings.CutPrefix(name, "*."); ok {

@@ -20,6 +20,8 @@ func TestNewTrustedHostsRejectsConfig(t *testing.T) {
 		{"broken IPv6", []string{"[::1"}},
 		{"path", []string{"example.com/x"}},
 		{"empty", []string{""}},
+		{"IPv4 with port", []string{"127.0.0.1:8080"}},
+		{"name with port", []string{"api.example.com:443"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -27,6 +29,10 @@ func TestNewTrustedHostsRejectsConfig(t *testing.T) {
 				t.Errorf("got nil error for %q, want one", tt.hosts)
 			}
 		})
+	}
+	_, err := NewTrustedHosts(TrustedHostsOptions{AllowedHosts: []string{"127.0.0.1:8080"}})
+	if err == nil || !strings.Contains(err.Error(), "has a port; list the host alone (127.0.0.1)") {
+		t.Errorf("got %v, want an error that says to leave out the port", err)
 	}
 }
 
