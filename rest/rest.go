@@ -204,7 +204,7 @@ func DecodeJSON(body []byte, dst any) error {
 			return problem.Wrap(err, http.StatusBadRequest, fmt.Sprintf("the request body is not valid JSON: %s at byte %d", se.Error(), se.Offset))
 		case errors.As(err, &te):
 			p := problem.New(http.StatusUnprocessableEntity, "the request body does not match the schema")
-			p.Errors = []problem.FieldError{{Pointer: te.Pointer, Detail: te.Detail}}
+			p.Errors = problem.ValidationErrors(te)
 			return &problem.Error{Problem: p, Err: err}
 		}
 		// The JSON is well formed, so a value rejected while decoding (a
@@ -222,12 +222,7 @@ func Invalid(err error) error {
 		return nil
 	}
 	p := problem.New(http.StatusUnprocessableEntity, "the request body does not match the schema")
-	var errs oas.Errors
-	if errors.As(err, &errs) {
-		for _, e := range errs {
-			p.Errors = append(p.Errors, problem.FieldError{Pointer: e.Pointer, Detail: e.Message})
-		}
-	}
+	p.Errors = problem.ValidationErrors(err)
 	return &problem.Error{Problem: p, Err: err}
 }
 
@@ -418,10 +413,8 @@ func (p *ParamErrors) ReadParam(r *http.Request, spec *params.Spec, shape Shape,
 			err = spec.SetItems(items, dst)
 		}
 	case Object:
-		var props []params.Property
-		if props, ok, err = spec.Object(r); err == nil && ok {
-			err = spec.SetObject(props, dst)
-		}
+		_, ok, err := p.ReadObject(r, spec, dst)
+		return ok, err
 	default:
 		var text string
 		if text, ok, err = spec.Primitive(r); err == nil && ok {

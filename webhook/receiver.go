@@ -266,27 +266,9 @@ func writeError(w http.ResponseWriter, err error) {
 	}
 	p := problem.New(status, errorDetail(status, err))
 	if status == http.StatusUnprocessableEntity {
-		p.Errors = fieldErrors(err)
+		p.Errors = problem.ValidationErrors(err)
 	}
 	_ = problem.Write(w, p)
-}
-
-// fieldErrors lists the values that err, a decoding or validation error,
-// locates in the payload.
-func fieldErrors(err error) []problem.FieldError {
-	var te *oas.TypeError
-	if errors.As(err, &te) {
-		return []problem.FieldError{{Pointer: te.Pointer, Detail: te.Detail}}
-	}
-	var ve oas.Errors
-	if !errors.As(err, &ve) {
-		return nil
-	}
-	out := make([]problem.FieldError, len(ve))
-	for i, v := range ve {
-		out[i] = problem.FieldError{Pointer: v.Pointer, Detail: v.Message}
-	}
-	return out
 }
 
 // DecodePayload decodes the JSON body of a delivery for the webhook name
