@@ -291,16 +291,16 @@ func (c *checker) refMember(ptr string, obj map[string]any) {
 	}
 }
 
-// object returns v as an object, or reports that the value at ptr, which
-// should be what (such as "a response"), is not one.
+// object returns v as an object, or reports that the value at ptr, named
+// by label (such as "a response"), is not one.
 //
 // The checks let null stand for any type, as if the member were missing,
 // because encoding/json, and so kin-openapi, decodes it so. square.json
 // in the test corpus gives a security requirement null for its scopes.
-func (c *checker) object(ptr string, v any, what string) (map[string]any, bool) {
+func (c *checker) object(ptr string, v any, label string) (map[string]any, bool) {
 	m, ok := v.(map[string]any)
 	if !ok && v != nil {
-		c.fail(ptr, "%s must be an object, not %s", what, jsonType(v))
+		c.fail(ptr, "%s must be an object, not %s", label, jsonType(v))
 	}
 	return m, ok
 }
