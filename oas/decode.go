@@ -292,8 +292,11 @@ func (f *finder) find(n *node, ptr string, fields []string) (string, bool) {
 		}
 	case "object":
 		if len(fields) > 0 {
-			if i := member(n, fields[0]); i >= 0 {
-				if p, ok := f.find(n.members[i], Join(ptr, n.keys[i]), fields[1:]); ok {
+			for i, key := range n.keys {
+				if !strings.EqualFold(key, fields[0]) {
+					continue
+				}
+				if p, ok := f.find(n.members[i], Join(ptr, key), fields[1:]); ok {
 					return p, true
 				}
 			}
@@ -307,22 +310,6 @@ func (f *finder) find(n *node, ptr string, fields []string) (string, bool) {
 	}
 	f.failed[v] = true
 	return "", false
-}
-
-// member returns the index of the member of the object n that
-// encoding/json decodes into the field named name: the last one with
-// exactly that name, or else the last whose name matches ignoring case.
-func member(n *node, name string) int {
-	folded := -1
-	for i := len(n.keys) - 1; i >= 0; i-- {
-		if n.keys[i] == name {
-			return i
-		}
-		if folded < 0 && strings.EqualFold(n.keys[i], name) {
-			folded = i
-		}
-	}
-	return folded
 }
 
 // wholeNumbers rewrites the numbers in the JSON document data that have a
